@@ -1,0 +1,47 @@
+#!/usr/bin/env node
+// Makes a checkout runnable: installs from the lockfile when node_modules is missing or stale,
+// and (with --build) compiles source/ to dist/ when dist is missing or older than the sources.
+import {spawnSync} from 'node:child_process';
+import {createHash} from 'node:crypto';
+import {existsSync, readFileSync, readdirSync, statSync, writeFileSync} from 'node:fs';
+import {join, dirname} from 'node:path';
+import {fileURLToPath} from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const wantBuild = process.argv.includes('--build');
+
+function run(command, args) {
+	const result = spawnSync(command, args, {cwd: root, stdio: ['ignore', process.stderr, process.stderr]});
+	if (result.status !== 0) {
+		console.error(`perftop setup: '${command} ${args.join(' ')}' failed (exit ${result.status ?? result.signal})`);
+		process.exit(result.status ?? 1);
+	}
+}
+
+const lock = readFileSync(join(root, 'package-lock.json'));
+const lockHash = createHash('sha256').update(lock).update(readFileSync(join(root, 'package.json'))).digest('hex');
+const stamp = join(root, 'node_modules', '.perftop-lock-hash');
+if (!existsSync(stamp) || readFileSync(stamp, 'utf8') !== lockHash) {
+	console.error('perftop setup: installing dependencies from the lockfile (npm ci)...');
+	run('npm', ['ci', '--no-audit', '--no-fund']);
+	writeFileSync(stamp, lockHash);
+}
+
+function newest(dir) {
+	let latest = 0;
+	for (const entry of readdirSync(dir, {withFileTypes: true})) {
+		const path = join(dir, entry.name);
+		latest = Math.max(latest, entry.isDirectory() ? newest(path) : statSync(path).mtimeMs);
+	}
+	return latest;
+}
+
+if (wantBuild) {
+	const buildStamp = join(root, 'dist', '.build-stamp');
+	const sourceTime = Math.max(newest(join(root, 'source')), statSync(join(root, 'tsconfig.json')).mtimeMs, statSync(join(root, 'tsconfig.build.json')).mtimeMs);
+	if (!existsSync(buildStamp) || statSync(buildStamp).mtimeMs < sourceTime) {
+		console.error('perftop setup: building dist/ ...');
+		run(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json']);
+		writeFileSync(buildStamp, new Date().toISOString());
+	}
+}

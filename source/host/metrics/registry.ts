@@ -1,0 +1,165 @@
+/**
+ * All series of a monitor, keyed by (operation, plugin). A cap on the number of series folds every further
+ * series into one overflow series and reports it once. Owns the slot-rotation timer of the recent window.
+ */
+import {BUCKET_COUNT} from '../../protocol/histogram.js';
+import type {Faults} from '../faults.js';
+import {Series, type SeriesKind, type SlowListener} from './series.js';
+
+export interface RegistryOptions {
+	/** Maximum number of series (default 1000); further series share one overflow series. */
+	cap?: number;
+	/** Length of one slot of the recent window, ms (default 10 000). */
+	slotMs?: number;
+	/** Number of slots in the recent window (default 6: one minute). */
+	slots?: number;
+	/** Calls slower than this (ms) count as slow (default: no slow tracking). */
+	slowMs?: number;
+	onSlow?: SlowListener;
+	/** Wall clock in ms, for window coverage (tests pass a fake). */
+	now?: () => number;
+}
+
+/** The operation name of the series that collects everything past the cap. */
+export const OVERFLOW_OP = '(overflow)';
+
+export class SeriesRegistry {
+	readonly cap: number;
+	readonly slotMs: number;
+	readonly slots: number;
+	/** True once a series was folded into the overflow series. */
+	overflowed = false;
+	readonly #byPlugin = new Map<string | null, Map<string, Series>>();
+	readonly #all: Series[] = [];
+	readonly #faults: Faults;
+	readonly #now: () => number;
+	#overflow: Series | null = null;
+	#slowNs: number;
+	#onSlow: SlowListener | null;
+	#timer: NodeJS.Timeout | null = null;
+	/** When the current slot started / when the ring started filling (epoch ms). */
+	#slotStartedAt: number;
+	#filledSince: number;
+
+	constructor(faults: Faults, options: RegistryOptions = {}) {
+		this.#faults = faults;
+		this.cap = Math.max(1, options.cap ?? 1000);
+		this.slotMs = Math.max(100, options.slotMs ?? 10_000);
+		this.slots = Math.max(1, options.slots ?? 6);
+		this.#now = options.now ?? Date.now;
+		this.#slowNs = options.slowMs === undefined ? Infinity : options.slowMs * 1e6;
+		this.#onSlow = options.onSlow ?? null;
+		this.#slotStartedAt = this.#now();
+		this.#filledSince = this.#slotStartedAt;
+	}
+
+	/** The series for (op, plugin), created on first use. Past the cap: the overflow series. */
+	get(op: string, plugin: string | null = null, kind: SeriesKind = 'operation'): Series {
+		let byOp = this.#byPlugin.get(plugin);
+		const found = byOp?.get(op);
+		if (found) return found;
+		if (this.#all.length >= this.cap) return this.#overflowSeries(op, plugin);
+		const series = new Series(op, plugin, kind, this.slots);
+		series.slowNs = this.#slowNs;
+		series.onSlow = this.#onSlow;
+		if (!byOp) {
+			byOp = new Map();
+			this.#byPlugin.set(plugin, byOp);
+		}
+		byOp.set(op, series);
+		this.#all.push(series);
+		return series;
+	}
+
+	/** The series for (op, plugin) if it exists. */
+	find(op: string, plugin: string | null = null): Series | undefined {
+		return this.#byPlugin.get(plugin)?.get(op);
+	}
+
+	#overflowSeries(op: string, plugin: string | null): Series {
+		if (!this.#overflow) {
+			this.#overflow = new Series(OVERFLOW_OP, null, 'operation', this.slots);
+			this.#overflow.slowNs = this.#slowNs;
+			this.#overflow.onSlow = this.#onSlow;
+			this.overflowed = true;
+			this.#faults.report('series-cap', new Error(`series cap of ${this.cap} reached at '${op}'${plugin ? ` (plugin ${plugin})` : ''}; further series are folded into '${OVERFLOW_OP}'`));
+		}
+		return this.#overflow;
+	}
+
+	/** Every series, the overflow series last. */
+	all(): Series[] {
+		return this.#overflow ? [...this.#all, this.#overflow] : [...this.#all];
+	}
+
+	/** Series of one plugin. */
+	ofPlugin(plugin: string): Series[] {
+		return [...(this.#byPlugin.get(plugin)?.values() ?? [])];
+	}
+
+	get size(): number {
+		return this.#all.length + (this.#overflow ? 1 : 0);
+	}
+
+	/** Sets the slow-call threshold (ms) and listener for all series, present and future. */
+	setSlow(slowMs: number, onSlow: SlowListener | null): void {
+		this.#slowNs = slowMs * 1e6;
+		this.#onSlow = onSlow;
+		for (const series of this.all()) {
+			series.slowNs = this.#slowNs;
+			series.onSlow = onSlow;
+		}
+	}
+
+	/** Zeroes every series in place. */
+	reset(): void {
+		for (const series of this.all()) series.reset();
+		this.#slotStartedAt = this.#now();
+		this.#filledSince = this.#slotStartedAt;
+	}
+
+	/** Advances the recent-window ring of every series by one slot. */
+	rotate(): void {
+		for (const series of this.all()) series.rotate();
+		this.#slotStartedAt = this.#now();
+	}
+
+	/** How much time the recent window currently covers, ms. */
+	windowMs(): number {
+		const now = this.#now();
+		const full = (this.slots - 1) * this.slotMs + Math.max(0, now - this.#slotStartedAt);
+		return Math.max(1, Math.min(full, now - this.#filledSince));
+	}
+
+	/** Starts rotating slots every slotMs (timer is unref'd). Returns the stop. */
+	start(): () => void {
+		if (!this.#timer) {
+			this.#timer = setInterval(() => {
+				try {
+					this.rotate();
+				} catch (error) {
+					this.#faults.report('rotate', error);
+				}
+			}, this.slotMs);
+			this.#timer.unref();
+		}
+		return () => this.stop();
+	}
+
+	stop(): void {
+		if (this.#timer) clearInterval(this.#timer);
+		this.#timer = null;
+	}
+
+	/** Approximate bytes held by all series. */
+	get bytes(): number {
+		let total = 0;
+		for (const series of this.all()) total += series.bytes;
+		return total;
+	}
+
+	/** A scratch array for window merges. */
+	scratch(): Float64Array {
+		return new Float64Array(BUCKET_COUNT);
+	}
+}

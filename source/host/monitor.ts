@@ -1,0 +1,480 @@
+/**
+ * PerformanceMonitor: the host library's entry point. Owns the series registry, plugin load records,
+ * caches, samplers, alerts, the perf log and the socket server, and builds snapshots from them.
+ */
+import {existsSync, writeFileSync, mkdirSync} from 'node:fs';
+import {freemem, hostname} from 'node:os';
+import {basename, dirname, join} from 'node:path';
+import {writeHeapSnapshot} from 'node:v8';
+import {ErrorCode, ProtocolError} from '../protocol/errors.js';
+import {PROTOCOL_VERSION} from '../protocol/version.js';
+import type {ClearCacheResult, HeapSnapshotResult, ResetMetricsResult} from '../protocol/messages.js';
+import type {AlertData, CacheSummary, HostInfo, MetricsExport, PluginState, PluginSummary, SeriesExport, SeriesSummary, Snapshot} from '../protocol/snapshot.js';
+import {AlertEngine, type AlertOptions} from './alerts/engine.js';
+import {CacheRegistry, type CacheOptions, type PerformanceCache} from './cache/registry.js';
+import {HostEvents} from './events.js';
+import {Faults, describe, type FaultListener} from './faults.js';
+import type {MonitorHandle} from './handle.js';
+import {serve, type IpcServer, type ServerOptions} from './ipc/server.js';
+import {startPerfLog, type PerfLog, type PerfLogOptions} from './logging/perf-log.js';
+import {SeriesRegistry} from './metrics/registry.js';
+import type {Series} from './metrics/series.js';
+import {buildPluginSummaries} from './summaries.js';
+import {hrClock, timeCall, timed, type AnyFunction, type Clock} from './metrics/timing.js';
+import {Samplers, type SamplerOptions} from './samplers/index.js';
+import {resolveThresholds, type PerformanceThresholds} from './thresholds.js';
+import {PERFTOP_VERSION} from './version.js';
+
+export interface MonitorOptions {
+	/** Host name shown to clients (default: the main script's file name). */
+	name?: string;
+	/** When false, wrap()/instrument() return the original functions and nothing is recorded. Default true. */
+	enabled?: boolean;
+	thresholds?: Partial<PerformanceThresholds>;
+	/** Maximum number of series (default 1000). */
+	seriesCap?: number;
+	/** Recent window: slot length (ms, default 10 000) and slot count (default 6). */
+	windowSlotMs?: number;
+	windowSlots?: number;
+	/** Clock for durations (ns). Tests pass a fake. */
+	clock?: Clock;
+	/** Wall clock (epoch ms). Tests pass a fake. */
+	now?: () => number;
+	/** Called once per kind of internal fault (default: a process warning). */
+	onFault?: FaultListener;
+	/** Called for every alert change. */
+	onAlert?: (alert: AlertData) => void;
+	/** Alert tuning (cooldowns, hysteresis); false disables alerts. */
+	alerts?: Omit<AlertOptions, 'onAlert'> | false;
+	/** Process/system sampling; false disables it. */
+	samplers?: SamplerOptions | false;
+	/** Serve a socket: true for the default path, a string for a path, or server options. Default: no socket. */
+	socket?: boolean | string | ServerOptions;
+	/** Refuse destructive commands (clear-cache, reset-metrics, heap-snapshot) from clients. */
+	readonly?: boolean;
+	/** Write the performance log (pino JSON lines, rotated). Default: no log. */
+	log?: PerfLogOptions | false;
+	/** Directory for heap snapshots requested by clients; unset: the command is refused. */
+	heapSnapshotDir?: string;
+}
+
+/** What the plugin manager (or a host) reports about one plugin's load. */
+export interface PluginLoadRecord {
+	name: string;
+	source: string | null;
+	state: PluginState;
+	loadMs: number | null;
+	loadBytes: number | null;
+	loadMemoryMode: 'gc' | 'heap-delta' | null;
+	error: string | null;
+}
+
+export interface WrapOptions {
+	op: string;
+	plugin?: string;
+	kind?: 'hook' | 'operation';
+}
+
+/** Per-call summary of everything, as plain data. */
+export interface PerformanceSummary {
+	at: number;
+	plugins: PluginSummary[];
+	series: SeriesSummary[];
+	caches: CacheSummary[] | null;
+	alerts: AlertData[];
+}
+
+export class PerformanceMonitor implements MonitorHandle {
+	readonly host: HostInfo;
+	readonly faults: Faults;
+	readonly events: HostEvents;
+	readonly registry: SeriesRegistry;
+	readonly cacheRegistry: CacheRegistry;
+	readonly samplers: Samplers | null;
+	readonly alerts: AlertEngine | null;
+	readonly readonly: boolean;
+	readonly heapSnapshots: boolean;
+	/** Thresholds in force (a copy of the defaults merged with the options). */
+	readonly performanceThresholds: PerformanceThresholds;
+	/** The socket server, once started. */
+	server: IpcServer | null = null;
+
+	#enabled: boolean;
+	readonly #clock: Clock;
+	readonly #now: () => number;
+	readonly #options: MonitorOptions;
+	readonly #plugins = new Map<string, PluginLoadRecord>();
+	#perfLog: PerfLog | null = null;
+	#seq = 0;
+	#resetAt: number | null = null;
+	#started = false;
+	#stopSampleListener: (() => void) | null = null;
+
+	constructor(options: MonitorOptions = {}) {
+		this.#options = options;
+		this.#enabled = options.enabled ?? true;
+		this.#clock = options.clock ?? hrClock;
+		this.#now = options.now ?? Date.now;
+		this.performanceThresholds = resolveThresholds(options.thresholds);
+		this.faults = new Faults(options.onFault);
+		this.events = new HostEvents(this.faults);
+		this.readonly = options.readonly ?? false;
+		this.heapSnapshots = options.heapSnapshotDir !== undefined;
+		this.registry = new SeriesRegistry(this.faults, {
+			cap: options.seriesCap,
+			slotMs: options.windowSlotMs,
+			slots: options.windowSlots,
+			now: this.#now,
+		});
+		this.registry.setSlow(this.performanceThresholds.responseTime, (series, ns) => {
+			this.events.emit({kind: 'call.slow', op: series.op, plugin: series.plugin, ms: ns / 1e6, at: this.#now()});
+		});
+		this.cacheRegistry = new CacheRegistry(this.faults, this.events);
+		this.samplers = options.samplers === false ? null : new Samplers(options.samplers ?? {}, this.faults);
+		this.alerts =
+			options.alerts === false
+				? null
+				: new AlertEngine(this.performanceThresholds, {...(options.alerts ?? {}), onAlert: options.onAlert}, this.events, this.faults);
+		this.host = {
+			name: options.name ?? defaultHostName(),
+			pid: process.pid,
+			hostname: hostname(),
+			node: process.version,
+			platform: `${process.platform}-${process.arch}`,
+			startedAt: Math.round(performance.timeOrigin),
+			perftop: PERFTOP_VERSION,
+		};
+	}
+
+	// ---- lifecycle ----
+
+	/**
+	 * Starts the background parts: window rotation, samplers, alerts, and (when configured) the perf log and
+	 * the socket. Never throws for a monitoring failure: a socket that cannot be served is reported as a fault
+	 * unless `strict` is true.
+	 */
+	async start({strict = false}: {strict?: boolean} = {}): Promise<this> {
+		if (this.#started) return this;
+		this.#started = true;
+		this.registry.start();
+		if (this.samplers) {
+			this.samplers.start();
+			this.#stopSampleListener = this.samplers.onSample(() => this.evaluateAlerts());
+		}
+		if (this.#options.log) {
+			try {
+				this.#perfLog = startPerfLog(this, this.#options.log);
+			} catch (error) {
+				this.faults.report('perf-log', error);
+			}
+		}
+		const socket = this.#options.socket;
+		if (socket) {
+			const serverOptions: ServerOptions = typeof socket === 'string' ? {path: socket} : socket === true ? {} : socket;
+			try {
+				await this.listen(serverOptions);
+			} catch (error) {
+				if (strict) throw error;
+				this.faults.report('socket', error);
+			}
+		}
+		return this;
+	}
+
+	/** Serves the socket (see ServerOptions). Throws when the path is taken by a live host or is not a socket. */
+	async listen(options: ServerOptions = {}): Promise<IpcServer> {
+		if (this.server) return this.server;
+		this.server = await serve(this, options);
+		return this.server;
+	}
+
+	/** Stops everything started by start()/listen(); flushes the perf log and removes the socket. */
+	async stop(): Promise<void> {
+		this.#started = false;
+		this.registry.stop();
+		this.#stopSampleListener?.();
+		this.#stopSampleListener = null;
+		const closing: Array<Promise<void>> = [];
+		if (this.samplers) closing.push(this.samplers.stop());
+		if (this.server) closing.push(this.server.close());
+		if (this.#perfLog) closing.push(this.#perfLog.close());
+		this.server = null;
+		this.#perfLog = null;
+		const results = await Promise.allSettled(closing);
+		for (const result of results) if (result.status === 'rejected') this.faults.report('stop', result.reason);
+	}
+
+	get enabled(): boolean {
+		return this.#enabled;
+	}
+
+	/** Functions wrapped from now on are recorded (already wrapped ones are unaffected). */
+	enable(): void {
+		this.#enabled = true;
+	}
+
+	/** Functions wrapped from now on are returned unwrapped. */
+	disable(): void {
+		this.#enabled = false;
+	}
+
+	// ---- timing ----
+
+	/** The series for (op, plugin); created on first use. */
+	series(op: string, plugin?: string | null, kind: 'hook' | 'operation' = 'operation'): Series {
+		return this.registry.get(op, plugin ?? null, kind);
+	}
+
+	/** Wraps `fn` so each call is timed into the (op, plugin) series. Returns `fn` itself when disabled. */
+	wrap<F extends AnyFunction>(fn: F, options: WrapOptions): F {
+		if (typeof fn !== 'function') throw new TypeError(`perftop: wrap() needs a function for '${options?.op}', got ${typeof fn}`);
+		if (!this.#enabled) return fn;
+		if (options.plugin !== undefined) this.#ensurePlugin(options.plugin);
+		return timed(fn, this.series(options.op, options.plugin, options.kind), this.#clock);
+	}
+
+	/** Times one call of `fn` (sync or async) into the (op, plugin) series and returns its result. */
+	time<T>(op: string, fn: () => T, options: {plugin?: string} = {}): T {
+		if (!this.#enabled) return fn();
+		if (options.plugin !== undefined) this.#ensurePlugin(options.plugin);
+		return timeCall(fn, this.series(op, options.plugin), this.#clock);
+	}
+
+	/** Returns a wrapper factory for one operation: `monitor.monitorOperation('db.query', 'db')(fn)`. */
+	monitorOperation(operation: string, pluginName?: string): <F extends AnyFunction>(fn: F) => F {
+		return fn => this.wrap(fn, {op: operation, plugin: pluginName});
+	}
+
+	/** Records one externally measured duration (ms). */
+	record(op: string, ms: number, options: {plugin?: string; error?: boolean} = {}): void {
+		const series = this.series(op, options.plugin);
+		if (options.error) series.recordError(ms * 1e6);
+		else series.record(ms * 1e6);
+	}
+
+	/**
+	 * Wraps every function property of `target` (own and inherited, except constructor) in place, as the
+	 * operations of plugin `pluginName`. Returns the undo, which restores the original functions exactly.
+	 */
+	instrument<T extends object>(pluginName: string, target: T, options: {kind?: 'hook' | 'operation'} = {}): () => void {
+		if (target === null || (typeof target !== 'object' && typeof target !== 'function')) throw new TypeError(`perftop: instrument('${pluginName}') needs an object, got ${target === null ? 'null' : typeof target}`);
+		if (!this.#enabled) return () => {};
+		this.#ensurePlugin(pluginName);
+		const restore: Array<() => void> = [];
+		for (const key of functionKeys(target)) {
+			const own = Object.getOwnPropertyDescriptor(target, key);
+			if (own && (!own.writable || !own.configurable) && own.set === undefined && !own.writable) continue;
+			const original = (target as Record<PropertyKey, unknown>)[key] as AnyFunction;
+			const wrapped = this.wrap(original, {op: String(key), plugin: pluginName, kind: options.kind ?? 'operation'});
+			try {
+				Object.defineProperty(target, key, {value: wrapped, writable: true, configurable: true, enumerable: own ? own.enumerable : false});
+			} catch (error) {
+				this.faults.report('instrument', error);
+				continue;
+			}
+			restore.push(() => {
+				if (own) Object.defineProperty(target, key, own);
+				else delete (target as Record<PropertyKey, unknown>)[key];
+			});
+		}
+		let undone = false;
+		return () => {
+			if (undone) return;
+			undone = true;
+			for (const undo of restore) undo();
+		};
+	}
+
+	// ---- plugins ----
+
+	/** Records a plugin's load (called by the plugin manager, or by hosts with their own loader). */
+	recordPluginLoad(record: PluginLoadRecord): void {
+		this.#plugins.set(record.name, {...record});
+		if (record.state === 'loaded' || record.state === 'failed') {
+			const plugin = this.getPluginPerformance(record.name);
+			if (plugin) this.events.emit({kind: 'plugin.loaded', plugin});
+			this.evaluateAlerts();
+		}
+	}
+
+	/** Marks a plugin as unloaded (its series stay until reset). */
+	recordPluginUnload(name: string): void {
+		const record = this.#plugins.get(name);
+		if (record) record.state = 'unloaded';
+	}
+
+	#ensurePlugin(name: string): void {
+		if (!this.#plugins.has(name)) {
+			this.#plugins.set(name, {name, source: null, state: 'loaded', loadMs: null, loadBytes: null, loadMemoryMode: null, error: null});
+		}
+	}
+
+	// ---- caches ----
+
+	/**
+	 * Creates a named cache (lru-cache with stats) registered with this monitor, so clients can see and
+	 * clear it. A duplicate name is an error.
+	 */
+	createCache<K extends {}, V extends {}>(name: string, options?: CacheOptions<K, V>): PerformanceCache<K, V> {
+		return this.cacheRegistry.create<K, V>(name, options);
+	}
+
+	// ---- summaries ----
+
+	/** Everything as plain data. */
+	getPerformanceSummary(): PerformanceSummary {
+		const {plugins, series} = this.#summaries();
+		return {at: this.#now(), plugins, series, caches: this.#cacheList(), alerts: this.alerts?.active() ?? []};
+	}
+
+	/** One plugin's summary, or undefined when no such plugin is known. */
+	getPluginPerformance(name: string): PluginSummary | undefined {
+		return this.#summaries().plugins.find(plugin => plugin.name === name);
+	}
+
+	#summaries(): {plugins: PluginSummary[]; series: SeriesSummary[]} {
+		return buildPluginSummaries([...this.#plugins.values()], this.registry);
+	}
+
+	#cacheList(): CacheSummary[] | null {
+		try {
+			return this.cacheRegistry.size > 0 ? this.cacheRegistry.list() : null;
+		} catch (error) {
+			this.faults.report('cache-stats', error);
+			return null;
+		}
+	}
+
+	/** A snapshot for clients (plain data). */
+	snapshot(): Snapshot {
+		const {plugins, series} = this.#summaries();
+		return {
+			seq: ++this.#seq,
+			at: this.#now(),
+			host: this.host,
+			monitor: {
+				series: this.registry.size,
+				seriesCap: this.registry.cap,
+				overflowed: this.registry.overflowed,
+				faults: this.faults.count,
+				bytes: this.registry.bytes,
+				clients: this.server?.clients ?? 0,
+				readonly: this.readonly,
+				resetAt: this.#resetAt,
+			},
+			process: this.#safe('sampler', () => this.samplers?.processSection() ?? null, null),
+			system: this.#safe('sampler', () => this.samplers?.systemSection() ?? null, null),
+			plugins,
+			series,
+			caches: this.#cacheList(),
+			alerts: this.#safe('alerts', () => this.alerts?.active() ?? [], []),
+		};
+	}
+
+	/** Every series with its full histogram. */
+	seriesExports(): SeriesExport[] {
+		const windowMs = this.registry.windowMs();
+		return this.registry.all().map(series => series.export(windowMs));
+	}
+
+	/** Full metrics as data. */
+	exportData(): MetricsExport {
+		return {format: 'perftop-export', version: 1, exportedAt: this.#now(), snapshot: this.snapshot(), series: this.seriesExports()};
+	}
+
+	/**
+	 * Writes the full metrics as JSON to `path`. Refuses to overwrite an existing file unless `overwrite`.
+	 * Returns the path written.
+	 */
+	exportMetrics(path: string, {overwrite = false}: {overwrite?: boolean} = {}): string {
+		if (!overwrite && existsSync(path)) throw new Error(`perftop: ${path} already exists; pass {overwrite: true} to replace it`);
+		mkdirSync(dirname(path), {recursive: true});
+		writeFileSync(path, JSON.stringify(this.exportData(), null, 2) + '\n', {flag: overwrite ? 'w' : 'wx'});
+		return path;
+	}
+
+	/** Zeroes every series (plugin load records and caches are kept). */
+	clearMetrics(): ResetMetricsResult {
+		this.registry.reset();
+		this.#resetAt = this.#now();
+		this.events.emit({kind: 'metrics.reset', at: this.#resetAt});
+		return {at: this.#resetAt, series: this.registry.size};
+	}
+
+	resetMetrics(): ResetMetricsResult {
+		return this.clearMetrics();
+	}
+
+	cacheSummaries(): CacheSummary[] | null {
+		return this.#cacheList();
+	}
+
+	clearCache(name?: string): ClearCacheResult {
+		const result = this.cacheRegistry.clear(name);
+		this.events.emit({kind: 'cache.clear', at: this.#now(), cleared: result.cleared});
+		return result;
+	}
+
+	async heapSnapshot(): Promise<HeapSnapshotResult> {
+		const dir = this.#options.heapSnapshotDir;
+		if (dir === undefined) throw new ProtocolError(ErrorCode.disabled, 'heap snapshots are disabled on this host (start the monitor with heapSnapshotDir)');
+		const need = process.memoryUsage().heapUsed * 2;
+		if (freemem() < need) throw new ProtocolError(ErrorCode.disabled, `not enough free memory for a heap snapshot (need about ${Math.round(need / 1048576)} MiB)`);
+		mkdirSync(dir, {recursive: true, mode: 0o700});
+		const path = writeHeapSnapshot(join(dir, `perftop-${this.host.pid}-${this.#now()}.heapsnapshot`));
+		const {statSync} = await import('node:fs');
+		return {path, bytes: statSync(path).size};
+	}
+
+	setWatchers(clients: number): void {
+		this.#safe('sampler', () => this.samplers?.setWatched(clients > 0), undefined);
+	}
+
+	/** Runs the alert rules over the current data (called after each sample and each plugin load). */
+	evaluateAlerts(): void {
+		if (!this.alerts) return;
+		try {
+			const {plugins, series} = this.#summaries();
+			this.alerts.evaluate({
+				now: this.#now(),
+				process: this.samplers?.processSection() ?? null,
+				system: this.samplers?.systemSection() ?? null,
+				plugins,
+				series: [...series, ...plugins.flatMap(plugin => plugin.hooks)],
+			});
+		} catch (error) {
+			this.faults.report('alerts', error);
+		}
+	}
+
+	#safe<T>(kind: string, fn: () => T, fallback: T): T {
+		try {
+			return fn();
+		} catch (error) {
+			this.faults.report(kind, error);
+			return fallback;
+		}
+	}
+}
+
+/** The protocol version (re-exported for hosts that print it). */
+export const protocolVersion = PROTOCOL_VERSION;
+
+function defaultHostName(): string {
+	const main = process.argv[1];
+	return main ? basename(main).replace(/\.[cm]?[jt]sx?$/, '') : 'node';
+}
+
+function functionKeys(target: object): PropertyKey[] {
+	const keys = new Set<PropertyKey>();
+	for (let proto: object | null = target; proto && proto !== Object.prototype && proto !== Function.prototype; proto = Object.getPrototypeOf(proto)) {
+		for (const key of Reflect.ownKeys(proto)) {
+			if (key === 'constructor') continue;
+			const descriptor = Object.getOwnPropertyDescriptor(proto, key);
+			if (descriptor && typeof descriptor.value === 'function') keys.add(key);
+		}
+	}
+	return [...keys];
+}
+
+export {describe};

@@ -1,0 +1,6 @@
+/** Protocol v1: plain data types and pure helpers. */
+export * from './version.js';
+export * from './errors.js';
+export * from './messages.js';
+export type * from './snapshot.js';
+export * from './histogram.js';

@@ -1,0 +1,223 @@
+/**
+ * Snapshot schema (protocol v1). Everything here is plain JSON data. Durations are milliseconds (float),
+ * memory is bytes, times are epoch milliseconds, ratios are 0..1. `null` means "not measured (yet)";
+ * a section that is not available at all is `null` too, so a client can say so instead of showing zeros.
+ */
+import type {HistogramData} from './histogram.js';
+
+/** Who is being monitored. */
+export interface HostInfo {
+	/** The host application's name (monitor option `name`, default: the main script's name). */
+	name: string;
+	pid: number;
+	hostname: string;
+	node: string;
+	platform: string;
+	/** Process start time, epoch ms. */
+	startedAt: number;
+	/** perftop version embedded in the host. */
+	perftop: string;
+}
+
+/** Latency statistics of a set of calls. */
+export interface LatencyStats {
+	count: number;
+	errors: number;
+	totalMs: number;
+	minMs: number | null;
+	maxMs: number | null;
+	meanMs: number | null;
+	p50Ms: number | null;
+	p95Ms: number | null;
+	p99Ms: number | null;
+}
+
+/** Statistics of the recent window (the last `windowMs`, from the ring of slots). */
+export interface WindowStats extends LatencyStats {
+	windowMs: number;
+	/** Calls per second over the window. */
+	rate: number;
+	/** Errors per second over the window. */
+	errorRate: number;
+}
+
+/** One series: an operation (for hooks: the hook name), optionally attributed to a plugin. */
+export interface SeriesSummary extends LatencyStats {
+	op: string;
+	plugin: string | null;
+	/** `hook` for plugin-manager hooks, `operation` for time()/wrap()/instrument(). */
+	kind: 'hook' | 'operation';
+	recent: WindowStats;
+	/** Calls slower than the response-time threshold since start/reset. */
+	slow: number;
+}
+
+/** A series with its full histogram, for exports and exact merging. */
+export interface SeriesExport extends SeriesSummary {
+	histogram: HistogramData;
+	sumNs: number;
+}
+
+export type PluginState = 'loading' | 'loaded' | 'failed' | 'unloaded';
+
+/** One plugin: its load cost and the aggregate of its series. */
+export interface PluginSummary {
+	name: string;
+	state: PluginState;
+	/** Where it came from: module path, package name or `object`. */
+	source: string | null;
+	/** Self time of loading (import + setup), ms. */
+	loadMs: number | null;
+	/** Heap growth caused by loading, bytes (may be negative). */
+	loadBytes: number | null;
+	/** `gc`: measured between forced GCs (accurate); `heap-delta`: raw heapUsed difference. */
+	loadMemoryMode: 'gc' | 'heap-delta' | null;
+	/** Why it failed, when state is `failed`. */
+	error: string | null;
+	/** All its series merged. */
+	calls: LatencyStats;
+	recent: WindowStats;
+	/** This plugin's share of the total time spent in all plugins' hooks (0..1). */
+	hookShare: number;
+	/** Its series, one per hook/operation. */
+	hooks: SeriesSummary[];
+}
+
+export interface EventLoopStats {
+	p50Ms: number;
+	p99Ms: number;
+	maxMs: number;
+	/** Event-loop utilization over the last sample interval, 0..1. */
+	utilization: number;
+}
+
+export interface GcStats {
+	/** Counts and total pause by kind since start (kinds: minor, major, incremental, weakcb). */
+	byKind: Record<string, {count: number; pauseMs: number}>;
+	/** Heap used after the last major GC, bytes. */
+	heapAfterLastMajor: number | null;
+}
+
+/** The monitored process. */
+export interface ProcessSection {
+	sampledAt: number;
+	uptimeS: number;
+	rss: number;
+	heapUsed: number;
+	heapTotal: number;
+	external: number;
+	arrayBuffers: number;
+	/** CPU use of the process, percent of one core (may exceed 100 on several cores). */
+	cpuPercent: number | null;
+	eventLoop: EventLoopStats | null;
+	gc: GcStats | null;
+	/** Baseline RSS taken after warm-up; null while warming up. */
+	baselineRss: number | null;
+	/** Budget RSS = baseline x (1 + memoryIncrease). */
+	budgetRss: number | null;
+	/** Recent RSS samples (oldest first), for sparklines. */
+	rssHistory: number[];
+}
+
+export interface DiskStats {
+	mount: string;
+	fs: string;
+	size: number;
+	used: number;
+}
+
+/** The machine the host runs on. */
+export interface SystemSection {
+	sampledAt: number;
+	cpu: {totalPercent: number; coresPercent: number[]} | null;
+	memory: {total: number; used: number; available: number} | null;
+	swap: {total: number; used: number} | null;
+	load: [number, number, number] | null;
+	disks: DiskStats[] | null;
+	/** Container memory limit (cgroup), when one is set. */
+	cgroup: {limit: number; usage: number | null} | null;
+}
+
+export interface CacheSummary {
+	name: string;
+	size: number;
+	max: number | null;
+	calculatedSize: number | null;
+	maxSize: number | null;
+	ttlMs: number | null;
+	hits: number;
+	misses: number;
+	staleHits: number;
+	sets: number;
+	evictions: number;
+	expirations: number;
+	deletes: number;
+	fetches: number;
+	fetchErrors: number;
+	inflightDedups: number;
+	/** hits / (hits + misses) since start or clear; null before any lookup. */
+	hitRatio: number | null;
+	/** Same over the recent window. */
+	recentHitRatio: number | null;
+	meanFetchMs: number | null;
+}
+
+export type AlertState = 'active' | 'resolved';
+
+export interface AlertData {
+	/** Stable per (rule, subject). */
+	id: string;
+	rule: string;
+	/** What it is about: a plugin name, a series key, `process`, `system`. */
+	subject: string;
+	message: string;
+	value: number;
+	threshold: number;
+	/** When it became active, epoch ms. */
+	since: number;
+	state: AlertState;
+	resolvedAt: number | null;
+}
+
+/** The monitor's own health. */
+export interface MonitorSection {
+	series: number;
+	seriesCap: number;
+	/** Calls folded into the overflow series because the cap was reached. */
+	overflowed: boolean;
+	/** Internal faults counted (each kind reported once). */
+	faults: number;
+	/** Approximate bytes held by the metrics engine. */
+	bytes: number;
+	clients: number;
+	readonly: boolean;
+	/** Epoch ms of the last metrics reset, or null. */
+	resetAt: number | null;
+}
+
+/** What a snapshot carries. */
+export interface Snapshot {
+	/** Increases by one per snapshot produced by this host. */
+	seq: number;
+	at: number;
+	host: HostInfo;
+	monitor: MonitorSection;
+	process: ProcessSection | null;
+	system: SystemSection | null;
+	plugins: PluginSummary[];
+	/** Series not attributed to any plugin. */
+	series: SeriesSummary[];
+	/** null when the host uses no perftop cache support at all. */
+	caches: CacheSummary[] | null;
+	/** Active alerts. */
+	alerts: AlertData[];
+}
+
+/** Full metrics as data (the `export` command and monitor.exportMetrics). */
+export interface MetricsExport {
+	format: 'perftop-export';
+	version: 1;
+	exportedAt: number;
+	snapshot: Snapshot;
+	series: SeriesExport[];
+}
