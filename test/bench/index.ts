@@ -1,0 +1,51 @@
+/**
+ * `npm run bench [-- --only <section>] [--json <file>] [--rounds N] [--quick]`
+ * Runs the benchmark sections side by side in one process (sections that need other processes start them),
+ * prints rows and goals, and optionally writes {rows, goals} as JSON. Exits 1 when a goal fails.
+ */
+import {existsSync, writeFileSync} from 'node:fs';
+import {cpus} from 'node:os';
+import {dirname, join} from 'node:path';
+import {fileURLToPath} from 'node:url';
+import {createContext, type BenchReport, type BenchSection} from './harness.js';
+
+const SECTIONS = ['core', 'cache', 'ipc', 'sampler', 'tui', 'analyze', 'e2e'];
+
+function argument(name: string): string | undefined {
+	const index = process.argv.indexOf(name);
+	return index === -1 ? undefined : process.argv[index + 1];
+}
+
+const only = argument('--only');
+const jsonPath = argument('--json');
+const quick = process.argv.includes('--quick');
+const rounds = Number(argument('--rounds') ?? (quick ? 3 : 7));
+if (only !== undefined && !SECTIONS.includes(only)) {
+	console.error(`bench: unknown section '${only}' (sections: ${SECTIONS.join(', ')})`);
+	process.exit(2);
+}
+if (!Number.isInteger(rounds) || rounds < 1) {
+	console.error('bench: --rounds takes a whole number >= 1');
+	process.exit(2);
+}
+
+const here = dirname(fileURLToPath(import.meta.url));
+const report: BenchReport = {startedAt: new Date().toISOString(), node: process.version, cpus: cpus().length, rounds, rows: [], goals: []};
+for (const name of only ? [only] : SECTIONS) {
+	const file = join(here, `${name}.ts`);
+	if (!existsSync(file)) {
+		console.log(`\n[${name}] not present yet`);
+		continue;
+	}
+	const {section} = (await import(file)) as {section: BenchSection};
+	console.log(`\n[${section.name}] ${section.description} (medians of ${rounds} rounds)`);
+	await section.run(createContext(section.name, report, {rounds, quick}));
+}
+
+const failed = report.goals.filter(goal => !goal.holds);
+console.log(`\n${report.goals.length - failed.length} of ${report.goals.length} goals hold${failed.length ? `; failing: ${failed.map(goal => goal.id).join(', ')}` : ''}`);
+if (jsonPath) {
+	writeFileSync(jsonPath, JSON.stringify(report, null, 2) + '\n');
+	console.log(`wrote ${jsonPath}`);
+}
+process.exitCode = failed.length > 0 ? 1 : 0;
