@@ -1,0 +1,2 @@
+/** Alerts: the public part. */
+export {type AlertOptions} from './engine.js';

@@ -1,0 +1,2 @@
+/** Caches: the public part. */
+export {PerformanceCache, type CacheOptions} from './registry.js';

@@ -1,0 +1,2 @@
+/** Performance log: the public part. */
+export {type PerfLogOptions} from './perf-log.js';

@@ -1,0 +1,2 @@
+/** Plugin manager: the public part. */
+export * from './manager.js';
