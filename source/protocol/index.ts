@@ -4,3 +4,5 @@ export * from './errors.js';
 export * from './messages.js';
 export type * from './snapshot.js';
 export * from './histogram.js';
+export * from './ndjson.js';
+export * from './validate.js';

@@ -1,0 +1,69 @@
+/**
+ * `perftop list [--dir <dir>] [--clean]`: the live hosts in the socket directory (name, pid, uptime, path);
+ * stale sockets (nothing listening) are skipped and, with --clean, removed.
+ */
+import {lstatSync, readdirSync, unlinkSync} from 'node:fs';
+import {join} from 'node:path';
+import {defaultSocketDir} from '../host/ipc/paths.js';
+import {probeHost} from '../tui/client/probe.js';
+import {duration, type CommandIo} from './once.js';
+
+/** Lists live hosts; resolves to the exit code (0, also when none is found). */
+export async function runList({dir, clean = false, stdout = process.stdout, stderr = process.stderr}: {dir?: string; clean?: boolean} & CommandIo): Promise<number> {
+	const where = dir ?? defaultSocketDir();
+	let names: string[];
+	try {
+		names = readdirSync(where).filter(name => name.endsWith('.sock')).sort();
+	} catch (error) {
+		if ((error as {code?: string}).code === 'ENOENT') {
+			stdout.write(`no live perftop hosts (${where} does not exist)\n`);
+			return 0;
+		}
+		stderr.write(`perftop: cannot read ${where}: ${(error as Error).message}\n`);
+		return 1;
+	}
+	const paths = names.map(name => join(where, name)).filter(path => {
+		try {
+			return lstatSync(path).isSocket();
+		} catch {
+			return false;
+		}
+	});
+	const probes = await Promise.all(paths.map(async path => ({path, result: await probeHost(path)})));
+	const rows: string[][] = [];
+	let stale = 0;
+	let removed = 0;
+	for (const {path, result} of probes) {
+		if (result.state === 'live') {
+			const {host} = result.hello;
+			rows.push([host.name, String(host.pid), duration(Date.now() - host.startedAt), path]);
+		} else if (result.state === 'stale') {
+			stale++;
+			if (clean && removeIfSocket(path)) removed++;
+		} else {
+			stderr.write(`perftop: skipping ${path}: ${result.reason}\n`);
+		}
+	}
+	if (rows.length === 0) stdout.write(`no live perftop hosts in ${where}\n`);
+	else stdout.write(table(['NAME', 'PID', 'UPTIME', 'SOCKET'], rows));
+	if (stale > 0) {
+		stdout.write(clean ? `removed ${removed} stale socket${removed === 1 ? '' : 's'}\n` : `${stale} stale socket${stale === 1 ? '' : 's'} skipped (remove with --clean)\n`);
+	}
+	return 0;
+}
+
+/** Removes `path` only if it still is a socket (never a regular file put there meanwhile). */
+function removeIfSocket(path: string): boolean {
+	try {
+		if (!lstatSync(path).isSocket()) return false;
+		unlinkSync(path);
+		return true;
+	} catch {
+		return false;
+	}
+}
+
+function table(header: string[], rows: string[][]): string {
+	const widths = header.map((title, column) => Math.max(title.length, ...rows.map(row => (row[column] ?? '').length)));
+	return [header, ...rows].map(cells => cells.map((cell, column) => cell.padEnd(widths[column]!)).join('  ').trimEnd()).join('\n') + '\n';
+}
