@@ -1,2 +1,3 @@
 /** Performance log: the public part. */
-export {type PerfLogOptions} from './perf-log.js';
+export {startPerfLog, type PerfLog, type PerfLogOptions} from './perf-log.js';
+export {PERF_LOG_SCHEMA} from './records.js';
