@@ -98,6 +98,20 @@ export interface GcStats {
 	heapAfterLastMajor: number | null;
 }
 
+/** Post-major-GC heap trend: the current run of rising major GCs (see the heap-growth alert). */
+export interface HeapGrowthStats {
+	/** The run is long, steady and large enough to count as growth. */
+	growing: boolean;
+	/** Major GCs in the run that left more heap than any before them. */
+	rises: number;
+	/** When the run started (epoch ms), null before the first major GC. */
+	sinceAt: number | null;
+	/** Heap used after the run's first major GC, bytes. */
+	fromBytes: number | null;
+	/** Highest heap used after a major GC in the run, bytes. */
+	toBytes: number | null;
+}
+
 /** The monitored process. */
 export interface ProcessSection {
 	sampledAt: number;
@@ -117,6 +131,10 @@ export interface ProcessSection {
 	budgetRss: number | null;
 	/** Recent RSS samples (oldest first), for sparklines. */
 	rssHistory: number[];
+	/** CPU percent from process.cpuUsage() deltas, the cross-check of cpuPercent (pidusage). */
+	cpuCheckPercent?: number | null;
+	/** Post-major-GC heap trend; null when GC observation is off. */
+	heapGrowth?: HeapGrowthStats | null;
 }
 
 export interface DiskStats {

@@ -1,2 +1,2 @@
 /** Alerts: the public part. */
-export {type AlertOptions} from './engine.js';
+export {type AlertOptions, type AlertRuleOptions, type AlertRuleName} from './engine.js';

@@ -1,0 +1,106 @@
+/**
+ * The system section: CPU, memory, swap, load, disks (on a slower cadence) and the cgroup memory limit,
+ * read from a SystemSource that never blocks the host's event loop. Failures keep the last values and are
+ * counted as faults; sample() never throws.
+ */
+import type {SystemSection} from '../../protocol/snapshot.js';
+import type {Faults} from '../faults.js';
+import {readCgroupMemory, type CgroupMemory} from './cgroup.js';
+import {ProcSystemSource} from './proc-source.js';
+import type {SystemReading, SystemSource} from './system-source.js';
+import {SourceUnavailableError, WorkerSystemSource, type WorkerSourceOptions} from './worker-source.js';
+
+/** Options of the system sampler. */
+export interface SystemSamplerOptions {
+	/**
+	 * Where system figures come from. `auto` (default): `proc` on Linux (async /proc reads and statfs on the
+	 * thread pool: no thread, no child process), `worker` elsewhere (systeminformation in a worker thread).
+	 * A SystemSource object replaces both (tests).
+	 */
+	source?: 'auto' | 'proc' | 'worker' | SystemSource;
+	/** Disk usage is read at most this often, ms (default 15 000). */
+	diskIntervalMs?: number;
+	/** Worker source tuning (timeout, restart backoff). */
+	worker?: WorkerSourceOptions;
+	/** Reads the container memory limit (default: the process's cgroup). */
+	cgroup?: () => Promise<CgroupMemory | null>;
+}
+
+/** Samples the machine on demand; the caller decides the cadence. */
+export class SystemSampler {
+	readonly #options: SystemSamplerOptions;
+	readonly #faults: Faults;
+	readonly #now: () => number;
+	#source: SystemSource | null = null;
+	#section: SystemSection | null = null;
+	#disksAt = Number.NEGATIVE_INFINITY;
+	#closed = false;
+
+	constructor(options: SystemSamplerOptions, faults: Faults, now: () => number) {
+		this.#options = options;
+		this.#faults = faults;
+		this.#now = now;
+	}
+
+	/** The source in use, once the first sample has created it. */
+	get source(): SystemSource | null {
+		return this.#source;
+	}
+
+	section(): SystemSection | null {
+		return this.#section;
+	}
+
+	/** Takes one reading; never throws. Resolves true when the section was updated. */
+	async sample(): Promise<boolean> {
+		if (this.#closed) return false;
+		const source = this.#ensureSource();
+		if (!source) return false;
+		const now = this.#now();
+		const disks = now - this.#disksAt >= (this.#options.diskIntervalMs ?? 15_000);
+		const readCgroup = this.#options.cgroup ?? (() => readCgroupMemory());
+		const [reading, cgroup] = await Promise.allSettled([source.read({disks}), readCgroup()]);
+		if (this.#closed) return false;
+		if (reading.status === 'rejected') {
+			if (!(reading.reason instanceof SourceUnavailableError)) this.#faults.report('system-sampler', reading.reason);
+			return false;
+		}
+		if (disks && reading.value.disks !== null) this.#disksAt = now;
+		this.#section = this.#merge(now, reading.value, cgroup.status === 'fulfilled' ? cgroup.value : null);
+		return true;
+	}
+
+	async close(): Promise<void> {
+		this.#closed = true;
+		const source = this.#source;
+		this.#source = null;
+		if (source) await source.close();
+	}
+
+	#ensureSource(): SystemSource | null {
+		if (this.#source) return this.#source;
+		const choice = this.#options.source ?? 'auto';
+		try {
+			if (typeof choice === 'object') this.#source = choice;
+			else if (choice === 'proc' || (choice === 'auto' && process.platform === 'linux')) this.#source = new ProcSystemSource();
+			else this.#source = new WorkerSystemSource(this.#faults, {now: this.#now, ...this.#options.worker});
+		} catch (error) {
+			this.#faults.report('system-sampler', error);
+		}
+		return this.#source;
+	}
+
+	#merge(now: number, reading: SystemReading, cgroup: CgroupMemory | null): SystemSection {
+		const previous = this.#section;
+		return {
+			sampledAt: now,
+			// The first CPU reading of a delta-based source has nothing to compare with: keep the last value.
+			cpu: reading.cpu ?? previous?.cpu ?? null,
+			memory: reading.memory,
+			swap: reading.swap,
+			load: reading.load,
+			disks: reading.disks ?? previous?.disks ?? null,
+			cgroup: cgroup && cgroup.limit !== null ? {limit: cgroup.limit, usage: cgroup.usage} : null,
+		};
+	}
+}
