@@ -128,6 +128,11 @@ export class AlertEngine {
 		return this.#history.map(alert => ({...alert}));
 	}
 
+	/** (rule, subject) states kept: bounded by the live subjects plus those cooling down. */
+	get tracked(): number {
+		return this.#states.size;
+	}
+
 	/** Raises held back by cooldowns, per alert id (for diagnostics and tests). */
 	suppressed(): Record<string, number> {
 		const counts: Record<string, number> = {};

@@ -8,10 +8,13 @@ import type {Faults} from '../faults.js';
 import type {SystemReading, SystemSource} from './system-source.js';
 import type {WorkerReply, WorkerRequest} from './system-worker.js';
 
-/** Thrown by read() while the worker is down and waiting for its restart; not a new fault. */
+/**
+ * Rejects read() when the worker crashed (the crash is already reported as a `system-worker` fault) or
+ * is waiting for its restart; callers do not count it again.
+ */
 export class SourceUnavailableError extends Error {
-	constructor(until: number) {
-		super(`system worker restarting after ${new Date(until).toISOString()}`);
+	constructor(message: string, cause?: unknown) {
+		super(message, {cause});
 		this.name = 'SourceUnavailableError';
 	}
 }
@@ -93,7 +96,7 @@ export class WorkerSystemSource implements SystemSource {
 	read({disks}: {disks: boolean}): Promise<SystemReading> {
 		if (this.#closed) return Promise.reject(new Error('system source closed'));
 		const worker = this.#ensure();
-		if (!worker) return Promise.reject(new SourceUnavailableError(this.#restartAt));
+		if (!worker) return Promise.reject(new SourceUnavailableError(`system worker restarting after ${new Date(this.#restartAt).toISOString()}`));
 		const id = this.#nextId++;
 		return new Promise<SystemReading>((resolve, reject) => {
 			const timer = setTimeout(() => this.#crashed(worker, new Error(`system worker did not answer within ${this.#timeoutMs} ms`)), this.#timeoutMs);
@@ -145,7 +148,7 @@ export class WorkerSystemSource implements SystemSource {
 	#crashed(worker: Worker, error: unknown): void {
 		if (this.#worker !== worker) return;
 		this.#worker = null;
-		this.#rejectAll(error);
+		this.#rejectAll(new SourceUnavailableError(`system worker failed: ${error instanceof Error ? error.message : String(error)}`, error));
 		if (this.#closed) return;
 		worker.terminate().catch(() => {});
 		this.#scheduleRestart(error);
