@@ -91,7 +91,8 @@ function ms(value: number | null): string {
 	if (value === null) return '-';
 	if (value >= 1000) return `${(value / 1000).toFixed(2)}s`;
 	if (value >= 10) return `${value.toFixed(1)}ms`;
-	return `${value.toFixed(2)}ms`;
+	if (value >= 1) return `${value.toFixed(2)}ms`;
+	return `${Math.round(value * 1000)}µs`;
 }
 
 function bytes(value: number): string {

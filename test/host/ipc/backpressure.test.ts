@@ -1,0 +1,33 @@
+import assert from 'node:assert/strict';
+import {test} from 'node:test';
+import {serve} from '../../../source/host/ipc/server.js';
+import {tempDir} from '../../helpers/host-process.js';
+import {fakeMonitor} from './fake-monitor.js';
+import {rawPeer, waitUntil} from './raw-client.js';
+
+test('a client that stops reading gets snapshots skipped: pending output stays within the cap plus one snapshot', async t => {
+	const monitor = fakeMonitor();
+	monitor.bigSeries = 2000;
+	const cap = 1024 * 1024;
+	const server = await serve(monitor, {path: `${tempDir(t)}/h.sock`, cleanupOnExit: false, maxPendingBytes: cap});
+	t.after(() => server.close());
+	const line = Buffer.byteLength(JSON.stringify({v: 1, type: 'snapshot', snapshot: monitor.snapshot()})) + 1;
+	const stalled = await rawPeer(server.path);
+	const reader = await rawPeer(server.path);
+	stalled.socket.pause();
+	stalled.send({v: 1, type: 'subscribe', intervalMs: 100});
+	reader.send({v: 1, type: 'subscribe', intervalMs: 100});
+	await waitUntil(() => server.stats().snapshotsSkipped >= 10, 20_000, 'ten skipped snapshots');
+	const stats = server.stats();
+	assert.ok(stats.maxPendingBytes <= cap + line, `pending ${stats.maxPendingBytes} <= cap ${cap} + one snapshot ${line}`);
+	const received = reader.messages.filter(message => message['type'] === 'snapshot').length;
+	assert.ok(received >= 10, `a reading client keeps getting snapshots (${received})`);
+	stalled.socket.resume();
+	const seen = stalled.messages.length;
+	await waitUntil(() => stalled.messages.length > seen + 1, 10_000, 'the stalled client catches up');
+	const last = stalled.messages.at(-1)!;
+	assert.equal(last['type'], 'snapshot', 'after catching up it gets current snapshots again');
+	stalled.socket.destroy();
+	reader.socket.destroy();
+	assert.deepEqual(monitor.faultLog, []);
+});
