@@ -178,6 +178,18 @@ export interface CacheSummary {
 	/** Same over the recent window. */
 	recentHitRatio: number | null;
 	meanFetchMs: number | null;
+	/** Length of the recent window behind recentHitRatio, ms. */
+	windowMs?: number;
+	/** The kinds of stores counted in `sets`: new key, same value again, different value. */
+	adds?: number;
+	updates?: number;
+	replaces?: number;
+	/** Stores refused because the entry was larger than maxSize. */
+	rejectedSets?: number;
+	/** Keys with a load in flight now. */
+	loading?: number;
+	/** Distinct tags in use (for invalidation by tag). */
+	tags?: number;
 }
 
 export type AlertState = 'active' | 'resolved';

@@ -1,0 +1,43 @@
+/**
+ * Shared pieces of the cache tests: a fake millisecond clock, a seeded PRNG, and a registry that ticks only
+ * when told to.
+ */
+import {Faults} from '../../../source/host/faults.js';
+import {HostEvents} from '../../../source/host/events.js';
+import {CacheRegistry} from '../../../source/host/cache/index.js';
+
+/** A clock that moves only when told to. Starts well above 0 (lru-cache treats a start of 0 as "no ttl"). */
+export class FakeClock {
+	ms = 1_000_000;
+
+	now(): number {
+		return this.ms;
+	}
+
+	advance(ms: number): void {
+		this.ms += ms;
+	}
+}
+
+/** mulberry32: a small deterministic PRNG; returns floats in [0, 1). */
+export function prng(seed: number): () => number {
+	let state = seed >>> 0;
+	return () => {
+		state = (state + 0x6d2b79f5) >>> 0;
+		let t = state;
+		t = Math.imul(t ^ (t >>> 15), t | 1);
+		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+	};
+}
+
+/** A registry without a timer (tests call tick()), and the faults it reports to. */
+export function manualRegistry(options: {slots?: number; slotMs?: number} = {}): {registry: CacheRegistry; faults: Faults} {
+	const faults = new Faults(() => {});
+	return {registry: new CacheRegistry(faults, new HostEvents(faults), {...options, timer: false}), faults};
+}
+
+/** Resolves after the pending promise callbacks (and one macrotask) have run. */
+export function settle(): Promise<void> {
+	return new Promise(resolve => setImmediate(resolve));
+}
