@@ -3,6 +3,7 @@
  * it failed, and carries the original error as `cause`.
  */
 import {describe} from '../faults.js';
+import {ShapeError} from './shape.js';
 
 /** Where a plugin failed, with its stable error code. */
 export const PluginErrorCode = {
@@ -63,4 +64,25 @@ function subject({plugin, specifier}: {plugin: string | null; specifier: string}
 	if (plugin === null) return specifier === 'object' ? 'the plugin object' : `plugin '${specifier}'`;
 	if (specifier === 'object' || specifier === plugin) return `plugin '${plugin}'`;
 	return `plugin '${plugin}' (${specifier})`;
+}
+
+/** Thrown inside a load to end it at a stage; the manager turns it into a PluginError once the name is known. */
+export class LoadStop {
+	constructor(
+		readonly stage: PluginStage,
+		readonly cause: unknown,
+		/** A complete detail text, for failures that have no cause to describe. */
+		readonly detail: string | null = null,
+	) {}
+}
+
+/** The PluginError for anything a load threw. */
+export function toPluginError(thrown: unknown, who: {plugin: string | null; specifier: string}): PluginError {
+	if (thrown instanceof LoadStop) {
+		if (thrown.detail !== null) return new PluginError(thrown.stage, who, thrown.detail);
+		if (thrown.stage === 'shape' && thrown.cause instanceof ShapeError) return new PluginError('shape', who, `has the wrong shape: ${thrown.cause.message}`, thrown.cause);
+		return PluginError.from(thrown.stage, who, thrown.cause);
+	}
+	// Not a stage's failure: something unexpected in the pipeline itself, reported as a failed import.
+	return PluginError.from('import', who, thrown);
 }

@@ -9,14 +9,14 @@
  * and loops over it.
  */
 import {readdirSync} from 'node:fs';
-import {extname, isAbsolute, join, resolve} from 'node:path';
-import {pathToFileURL} from 'node:url';
+import {resolve} from 'node:path';
 import type {PerformanceMonitor, PluginLoadRecord} from '../monitor.js';
-import {PluginError, type PluginStage} from './errors.js';
+import {LoadStop, PluginError, toPluginError} from './errors.js';
 import {HookTable} from './hook-table.js';
 import {measureLoad} from './measure.js';
-import {isPathSpecifier, nameFromSpecifier, resolvePlugin} from './resolve.js';
-import {ShapeError, hookEntries, moduleExport, nameOf, validatePlugin} from './shape.js';
+import {directorySpecs, pluginFromModule} from './modules.js';
+import {isPathSpecifier, nameFromSpecifier} from './resolve.js';
+import {hookEntries, nameOf, validatePlugin} from './shape.js';
 import type {HookFunction, LoadResult, Plugin, PluginContext, PluginManagerOptions, PluginSpec} from './types.js';
 
 // The names the manager module has always exported (the public entry re-exports them from index.ts).
@@ -26,17 +26,6 @@ interface LivePlugin {
 	plugin: Plugin;
 	source: string;
 }
-
-/** Thrown inside a load to stop it; carries the stage and the plugin name known so far. */
-class Stop {
-	constructor(
-		readonly stage: PluginStage,
-		readonly cause: unknown,
-		readonly detail: string | null = null,
-	) {}
-}
-
-const MODULE_EXTENSIONS = new Set(['.js', '.mjs', '.cjs', '.ts', '.mts']);
 
 export class PluginManager {
 	readonly #hooks = new HookTable();
@@ -68,7 +57,8 @@ export class PluginManager {
 
 	/**
 	 * Registers a plugin object: checks its shape and name, runs its setup (awaited), then adds its hooks
-	 * after every plugin registered before. Never throws: a failure comes back as `{ok: false, error}` with a
+	 * after every plugin registered before. The `hooks` object is read once, here: changing it later has
+	 * no effect. Never throws: a failure comes back as `{ok: false, error}` with a
 	 * PluginError naming the plugin and the cause, and is recorded as `failed`.
 	 */
 	async register(plugin: Plugin, options: Record<string, unknown> = {}): Promise<LoadResult> {
@@ -84,32 +74,7 @@ export class PluginManager {
 	async load(specifier: string, options: Record<string, unknown> = {}): Promise<LoadResult> {
 		const baseDir = this.#cwd ?? process.cwd();
 		const source = isPathSpecifier(specifier) && !specifier.startsWith('file:') ? resolve(baseDir, specifier) : specifier;
-		return this.#run(specifier, source, nameFromSpecifier(specifier), options, async () => {
-			let file: string;
-			try {
-				file = resolvePlugin(specifier, baseDir).file;
-			} catch (error) {
-				throw new Stop('resolve', error);
-			}
-			let namespace: Record<string, unknown>;
-			try {
-				namespace = (await import(isAbsolute(file) ? pathToFileURL(file).href : file)) as Record<string, unknown>;
-			} catch (error) {
-				throw new Stop('import', error);
-			}
-			let offered: ReturnType<typeof moduleExport>;
-			try {
-				offered = moduleExport(namespace);
-			} catch (error) {
-				throw new Stop('shape', error);
-			}
-			if ('value' in offered) return offered.value;
-			try {
-				return await offered.factory(options);
-			} catch (error) {
-				throw new Stop('factory', error);
-			}
-		});
+		return this.#run(specifier, source, nameFromSpecifier(specifier), options, () => pluginFromModule(specifier, baseDir, options));
 	}
 
 	/**
@@ -136,19 +101,9 @@ export class PluginManager {
 		try {
 			entries = readdirSync(path, {withFileTypes: true});
 		} catch (error) {
-			return [await this.#run(directory, path, nameFromSpecifier(path), {}, async () => Promise.reject(new Stop('resolve', error)))];
+			return [await this.#run(directory, path, nameFromSpecifier(path), {}, async () => Promise.reject(new LoadStop('resolve', error)))];
 		}
-		const specs: PluginSpec[] = [];
-		for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0))) {
-			const {name} = entry;
-			if (name.startsWith('.') || name.startsWith('_') || name === 'node_modules') continue;
-			const extension = extname(name);
-			const isModule = entry.isFile() && MODULE_EXTENSIONS.has(extension) && !name.endsWith('.d.ts') && !/\.test\.[cm]?[jt]s$/.test(name);
-			if (!isModule && !entry.isDirectory()) continue;
-			const key = entry.isDirectory() ? name : name.slice(0, -extension.length);
-			specs.push({specifier: join(path, name), options: options[key] ?? {}});
-		}
-		return this.loadAll(specs);
+		return this.loadAll(directorySpecs(path, entries, options));
 	}
 
 	/**
@@ -166,14 +121,14 @@ export class PluginManager {
 				plugin = validatePlugin(candidate);
 			} catch (error) {
 				known.name = nameOf(candidate);
-				throw new Stop('shape', error);
+				throw new LoadStop('shape', error);
 			}
 			const {name} = plugin;
 			known.name = name;
 			if (this.#live.has(name) || this.#loading.has(name)) {
 				const other = this.#live.get(name);
-				const where = other ? (other.source === 'object' ? 'registered as an object' : `loaded from ${other.source}`) : 'still loading';
-				throw new Stop('duplicate', null, `has a duplicate name: a plugin named '${name}' is already ${where}`);
+				const where = other ? (other.source === 'object' ? 'is already registered as an object' : `is already loaded from ${other.source}`) : 'is still loading';
+				throw new LoadStop('duplicate', null, `has a duplicate name: a plugin named '${name}' ${where}`);
 			}
 			this.#loading.add(name);
 			known.reserved = true;
@@ -182,7 +137,7 @@ export class PluginManager {
 				try {
 					await plugin.setup(this.#context(name, options));
 				} catch (error) {
-					throw new Stop('setup', error);
+					throw new LoadStop('setup', error);
 				}
 			}
 			return plugin;
@@ -415,14 +370,4 @@ export class PluginManager {
 			}
 		}
 	}
-}
-
-function toPluginError(thrown: unknown, who: {plugin: string | null; specifier: string}): PluginError {
-	if (thrown instanceof Stop) {
-		if (thrown.detail !== null) return new PluginError(thrown.stage, who, thrown.detail);
-		if (thrown.stage === 'shape' && thrown.cause instanceof ShapeError) return new PluginError('shape', who, `has the wrong shape: ${thrown.cause.message}`, thrown.cause);
-		return PluginError.from(thrown.stage, who, thrown.cause);
-	}
-	// Not a plugin's failure: a fault in the pipeline itself.
-	return PluginError.from('import', who, thrown);
 }

@@ -35,8 +35,9 @@ export interface PluginContext {
 	/** Services the host shares with plugins (database, caches, monitor...). */
 	services: Record<string, unknown>;
 	/**
-	 * Loads another plugin from inside this setup. The nested plugin registers first (its hooks come before
-	 * this plugin's), and its load time and memory are not counted in this plugin's self cost.
+	 * Loads another plugin from inside this setup (relative paths and package names resolve from the
+	 * manager's base directory, as for PluginManager.load). The nested plugin registers first (its hooks
+	 * come before this plugin's), and its load time and memory are not counted in this plugin's self cost.
 	 */
 	load(specifier: string, options?: Record<string, unknown>): Promise<LoadResult>;
 	/** Registers another plugin object from inside this setup (same accounting as `load`). */

@@ -171,7 +171,7 @@ test('two concurrent loads of the same name: the second is refused while the fir
 	const gate = new Promise<void>(resolve => (release = resolve));
 	const slow = manager.register({name: 'same', hooks: {h: () => 'slow'}, setup: () => gate});
 	const fast = await manager.register({name: 'same', hooks: {h: () => 'fast'}});
-	assert.match(failed(fast).message, /a plugin named 'same' is already still loading/);
+	assert.match(failed(fast).message, /a plugin named 'same' is still loading/);
 	release();
 	assert.equal((await slow).ok, true);
 	assert.deepEqual(manager.callHook('h'), ['slow']);
