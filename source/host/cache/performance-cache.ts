@@ -29,6 +29,16 @@ export interface CacheHost {
 /** Window used by a cache made without a registry (it is never ticked: its recent window is "since start"). */
 const STANDALONE_WINDOW = {slots: 6, slotMs: 10_000};
 
+/**
+ * Above this many entries the periodic upkeep does not walk the cache for expired entries (a walk of a huge
+ * cache would hold up the host's event loop); they still leave when touched, or on time with ttlAutopurge.
+ */
+export const PERIODIC_PURGE_MAX_ENTRIES = 50_000;
+
+/**
+ * A named cache with statistics: get, set, fetch (single-flight loads), invalidate by key, predicate,
+ * prefix or tag, clear, getStats.
+ */
 export class PerformanceCache<K extends {}, V extends {}> {
 	/** The name the cache is listed under. */
 	readonly name: string;
@@ -288,14 +298,14 @@ export class PerformanceCache<K extends {}, V extends {}> {
 
 	/**
 	 * Periodic upkeep, called by the registry once per window slot: records the window slot, drops the
-	 * references the status objects hold, removes expired entries (unless stale values are served), and
-	 * sweeps the tag index.
+	 * references the status objects hold, removes expired entries (unless stale values are served, or the
+	 * cache holds more than PERIODIC_PURGE_MAX_ENTRIES), and sweeps the tag index.
 	 */
 	tick(): void {
 		this.#window.tick(this.#counters);
 		releaseReferences(this.#status);
 		releaseReferences(this.#fetchStatus);
-		if (!this.#staleWhileRevalidate && this.#lru.ttl !== 0) this.#lru.purgeStale();
+		if (!this.#staleWhileRevalidate && this.#lru.ttl !== 0 && this.#lru.size <= PERIODIC_PURGE_MAX_ENTRIES) this.#lru.purgeStale();
 		if (this.#tags.keyCount > this.#lru.size) this.#sweepTags();
 	}
 

@@ -33,6 +33,7 @@ interface RegisteredCache {
 	unregister(): boolean;
 }
 
+/** The monitor's named caches: create, list, clear, unregister, and the periodic tick of their windows. */
 export class CacheRegistry {
 	/** Length of one window slot, ms. */
 	readonly slotMs: number;

@@ -4,6 +4,7 @@
  * removes whatever a path without a dispose call left behind, so its size stays bounded by the cache's.
  */
 
+/** Tag to keys and key to tags, both ways, for invalidateTag(). */
 export class TagIndex<K> {
 	readonly #keysByTag = new Map<string, Set<K>>();
 	readonly #tagsByKey = new Map<K, readonly string[]>();
