@@ -144,8 +144,9 @@ const heapGrowth: AlertRule = {
 	observe({process}) {
 		const growth = process?.heapGrowth;
 		if (!process || !growth || growth.fromBytes === null || growth.toBytes === null || growth.sinceAt === null) return null;
-		const minutes = ((process.sampledAt - growth.sinceAt) / 60_000).toFixed(1);
-		const message = `heap after major GC rose ${growth.rises} times in a row over ${minutes} min: ${mb(growth.fromBytes)} -> ${mb(growth.toBytes)}`;
+		const span = process.sampledAt - growth.sinceAt;
+		const over = span < 120_000 ? `${Math.round(span / 1000)} s` : `${(span / 60_000).toFixed(1)} min`;
+		const message = `heap after major GC rose ${growth.rises} times in a row over ${over}: ${mb(growth.fromBytes)} -> ${mb(growth.toBytes)}`;
 		return [{subject: 'process', value: growth.toBytes, threshold: growth.fromBytes, message, above: growth.growing, clear: !growth.growing, sample: process.sampledAt}];
 	},
 };

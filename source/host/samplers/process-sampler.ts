@@ -113,8 +113,9 @@ export class ProcessSampler {
 	}
 
 	/**
-	 * pidusage's figure (what `top` would show) when it works; the cpuUsage delta when pidusage fails or is
-	 * off. pidusage reports 0 when two calls are too close together to measure; then the delta is used too.
+	 * pidusage's figure (what `top` would show) when it agrees with the process.cpuUsage() delta; the delta
+	 * when pidusage fails, is off, or disagrees by more than 10 points and 25 % (pidusage's tick-based
+	 * figure is coarse over short intervals and reports 0 when two calls are too close together).
 	 */
 	async #pidusage(check: number | null): Promise<number | null> {
 		const read = this.#sources.pidusage;
@@ -122,7 +123,8 @@ export class ProcessSampler {
 		try {
 			const cpu = await read();
 			if (!Number.isFinite(cpu) || cpu < 0) throw new Error(`pidusage returned ${String(cpu)}`);
-			return cpu === 0 && check !== null && check > 0 ? check : cpu;
+			if (check === null) return cpu;
+			return Math.abs(cpu - check) > Math.max(10, check * 0.25) ? check : cpu;
 		} catch (error) {
 			this.#faults.report('pidusage', error);
 			return check;

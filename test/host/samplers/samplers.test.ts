@@ -82,6 +82,19 @@ describe('samplers', () => {
 		await samplers.stop();
 	});
 
+	it('trusts the cpuUsage delta when pidusage disagrees grossly with it', async () => {
+		const {proc, samplers} = setup();
+		await samplers.sampleNow();
+		proc.spend(300, 1000);
+		proc.pidCpu = 344;
+		await samplers.sampleNow();
+		assert.equal(samplers.processSection()?.cpuPercent, 30);
+		proc.spend(300, 1000);
+		proc.pidCpu = 33;
+		await samplers.sampleNow();
+		assert.equal(samplers.processSection()?.cpuPercent, 33, 'close enough: pidusage is shown');
+	});
+
 	it('falls back to the cpuUsage delta when pidusage throws, and reports the fault once', async () => {
 		const {proc, samplers, reported, faults} = setup();
 		proc.pidCpu = new Error('pidusage exploded');
