@@ -1,0 +1,211 @@
+#!/usr/bin/env node
+/**
+ * The perftop command line: parses flags (meow) and either renders the live TUI (Ink) or runs a one-shot
+ * subcommand. This is the only file where meow and Ink's render() meet.
+ */
+import {render} from 'ink';
+import meow from 'meow';
+import type {MetricsExport} from './protocol/snapshot.js';
+import {TerminalApp} from './tui/app.js';
+import {enterAlternateScreen, onSessionEnd} from './tui/terminal.js';
+import {chooseTheme} from './tui/theme.js';
+
+const help = `
+  htop for Node.js plugin hosts: per-plugin latency, load cost, errors and cache stats, live.
+
+  Usage
+    $ perftop --attach <socket>          live view of the host serving <socket>
+    $ perftop --once --attach <socket>   print one snapshot and exit (add --json for JSON)
+    $ perftop list                       hosts with a socket on this machine
+    $ perftop export --attach <socket>   write the host's full metrics to a file
+    $ perftop analyze <logs...>          report from performance logs (perftop analyze --help)
+    $ perftop demo                       start the example plugin host and watch it
+
+  Live view options
+    --attach, -a <socket>  Socket of the host to watch (a host prints it, or see 'perftop list')
+    --readonly             No clearing caches or resetting metrics from this session
+    --interval <ms>        Snapshot interval asked of the host (default 1000, least 100)
+    --format json|csv      Format of exports written with the e key (default json)
+    --export-dir <dir>     Where the e key writes exports (default: the current directory)
+    --no-color             Monochrome (also when NO_COLOR is set)
+
+  Keys in the live view (? shows them all)
+    ? h      help               / search      \\ filter
+    < >      sort column        I invert sort
+    Up Down PgUp PgDn Home End  move          Tab  plugins / caches
+    Enter    plugin detail      Esc back      Z    pause
+    e        export to a file   c clear caches (asks)   r reset metrics (asks)
+    q Ctrl-C quit
+
+  Other options
+    --once                 With --attach: print one snapshot and exit (works without a terminal)
+    --json                 With --once: print the snapshot as JSON
+    --out <file>           export: exact file to write      --force  export: overwrite it
+    --dir <dir>            list: socket directory            --clean  list: remove stale sockets
+    --headless             demo: run the host without the live view
+    --socket <path>        demo: socket path                 --rate <n>  demo: load, requests/s
+
+  Exit codes
+    0    done (q, or the subcommand succeeded)
+    1    the host could not be reached or the command failed
+    2    usage error (unknown command or flag value, live view without a terminal)
+    129  the terminal hung up (SIGHUP)        143  terminated (SIGTERM)
+    analyze has its own (see perftop analyze --help)
+
+  Examples
+    $ perftop --attach /run/user/1000/perftop/api.sock
+    $ perftop --once --json -a /tmp/pt/api.sock | jq .plugins
+    $ perftop export -a /tmp/pt/api.sock --format csv --out api.csv
+`;
+
+const cli = meow(help, {
+	importMeta: import.meta,
+	allowUnknownFlags: false,
+	autoHelp: false,
+	description: false,
+	flags: {
+		attach: {type: 'string', shortFlag: 'a'},
+		readonly: {type: 'boolean', default: false},
+		interval: {type: 'number', default: 1000},
+		format: {type: 'string', default: 'json'},
+		exportDir: {type: 'string'},
+		color: {type: 'boolean', default: true},
+		once: {type: 'boolean', default: false},
+		json: {type: 'boolean', default: false},
+		out: {type: 'string'},
+		force: {type: 'boolean', default: false},
+		dir: {type: 'string'},
+		clean: {type: 'boolean', default: false},
+		headless: {type: 'boolean', default: false},
+		socket: {type: 'string'},
+		rate: {type: 'number'},
+		// analyze
+		since: {type: 'string'},
+		until: {type: 'string'},
+		plugin: {type: 'string'},
+		hook: {type: 'string'},
+		csv: {type: 'boolean', default: false},
+		compare: {type: 'boolean', default: false},
+		top: {type: 'number'},
+		threshold: {type: 'number'},
+		minCalls: {type: 'number'},
+		help: {type: 'boolean', shortFlag: 'h', default: false},
+	},
+});
+
+const {flags} = cli;
+
+function usage(message: string): number {
+	process.stderr.write(`perftop: ${message}\nRun 'perftop --help' for usage.\n`);
+	return 2;
+}
+
+function exportFormat(): 'json' | 'csv' | null {
+	return flags.format === 'json' || flags.format === 'csv' ? flags.format : null;
+}
+
+/** Runs the live view against `socket`; resolves to the exit code. */
+async function attach(socket: string): Promise<number> {
+	if (!process.stdin.isTTY || !process.stdout.isTTY) {
+		process.stderr.write(
+			`perftop: the live view needs a terminal (stdin and stdout must be a TTY).\n` +
+				`For one snapshot without a terminal, use: perftop --once --attach ${socket} [--json]\n`,
+		);
+		return 2;
+	}
+	const format = exportFormat();
+	if (format === null) return usage(`--format must be json or csv, not '${flags.format}'`);
+	if (!Number.isFinite(flags.interval) || flags.interval < 100) return usage('--interval must be a number of milliseconds, at least 100');
+	const [{PerftopClient}, {writeExport}] = await Promise.all([import('./tui/client/client.js'), import('./commands/export-file.js')]);
+	const client = new PerftopClient({path: socket, intervalMs: flags.interval, readonly: flags.readonly});
+	const theme = chooseTheme(process.env, {color: flags.color ? undefined : false});
+	const exportFile = (data: MetricsExport) => writeExport(data, {format, dir: flags.exportDir});
+	const restoreScreen = enterAlternateScreen(process.stdout);
+	let code = 0;
+	const instance = render(
+		<TerminalApp connection={client} socket={socket} theme={theme} readonly={flags.readonly} intervalMs={flags.interval} exportFile={exportFile} />,
+		{exitOnCtrlC: false, maxFps: 10, patchConsole: true},
+	);
+	const stopListening = onSessionEnd(process.stdin, end => {
+		code = end.code;
+		instance.unmount();
+	});
+	client.connect();
+	try {
+		await instance.waitUntilExit();
+	} finally {
+		stopListening();
+		client.close();
+		instance.cleanup();
+		restoreScreen();
+	}
+	return code;
+}
+
+async function main(): Promise<number> {
+	const [command, ...rest] = cli.input;
+	if (flags.help) {
+		if (command === 'analyze') {
+			const {analyzeHelp} = await import('./analyze/command.js');
+			process.stdout.write(analyzeHelp);
+			return 0;
+		}
+		cli.showHelp(0);
+	}
+	switch (command) {
+		case undefined: {
+			if (flags.attach === undefined) {
+				return usage("which host? Pass --attach <socket> (the host prints its socket path; 'perftop list' shows the hosts on this machine)");
+			}
+			if (flags.once) {
+				const {runOnce} = await import('./commands/once.js');
+				return runOnce({socket: flags.attach, json: flags.json});
+			}
+			return attach(flags.attach);
+		}
+		case 'attach': {
+			const socket = rest[0] ?? flags.attach;
+			return socket === undefined ? usage('attach needs a socket path') : attach(socket);
+		}
+		case 'list': {
+			const {runList} = await import('./commands/list.js');
+			return runList({dir: flags.dir, clean: flags.clean});
+		}
+		case 'export': {
+			const socket = flags.attach ?? rest[0];
+			if (socket === undefined) return usage('export needs --attach <socket>');
+			const format = exportFormat();
+			if (format === null) return usage(`--format must be json or csv, not '${flags.format}'`);
+			const {runExport} = await import('./commands/export.js');
+			return runExport({socket, format, out: flags.out, force: flags.force, dir: flags.exportDir});
+		}
+		case 'analyze': {
+			const {runAnalyze} = await import('./analyze/command.js');
+			return runAnalyze({
+				inputs: rest,
+				since: flags.since,
+				until: flags.until,
+				plugin: flags.plugin,
+				hook: flags.hook,
+				json: flags.json,
+				csv: flags.csv,
+				compare: flags.compare,
+				top: flags.top,
+				threshold: flags.threshold,
+				minCalls: flags.minCalls,
+			});
+		}
+		case 'demo': {
+			// Imported by a computed name: the demo module ships with plugins-example and may be absent.
+			const demoModule = './commands/demo.js';
+			const {runDemo} = (await import(demoModule)) as {
+				runDemo(options: {headless: boolean; socket?: string; rate?: number}, attach: (socketPath: string) => Promise<number>): Promise<number>;
+			};
+			return runDemo({headless: flags.headless, socket: flags.socket, rate: flags.rate}, attach);
+		}
+		default:
+			return usage(`unknown command '${command}'`);
+	}
+}
+
+process.exitCode = await main();

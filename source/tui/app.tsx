@@ -1,0 +1,84 @@
+/**
+ * The connected root of the TUI: owns the state (reducer), feeds it from the host connection, turns keys into
+ * actions and effects, and renders <Screen> with the terminal size it is given.
+ */
+import {useApp, useInput, useStdin} from 'ink';
+import {useCallback, useReducer, useRef} from 'react';
+import type {MetricsExport} from '../protocol/snapshot.js';
+import {Screen} from './components/Screen.js';
+import type {HostConnection} from './connection.js';
+import {runEffect} from './effects.js';
+import {useHostFeed} from './hooks/use-host-feed.js';
+import {useStaleTick} from './hooks/use-stale-tick.js';
+import {useTerminalSize} from './hooks/use-terminal-size.js';
+import {detailRows, mainLayout} from './layout.js';
+import {interpretKey} from './state/keys.js';
+import {initialState, reducer, type AppState} from './state/reducer.js';
+import type {Theme} from './theme.js';
+
+/** Props of App. */
+export interface AppProps {
+	connection: HostConnection;
+	/** Socket path, for messages. */
+	socket: string;
+	width: number;
+	height: number;
+	theme: Theme;
+	/** Hide and refuse the destructive keys (clear caches, reset metrics). */
+	readonly: boolean;
+	/** Snapshot interval asked of the host, ms. */
+	intervalMs: number;
+	/** Writes an export file and returns its path. */
+	exportFile(data: MetricsExport): string;
+	/** Client clock (tests pass a fake). */
+	now?: () => number;
+	/** Called when the user quits, just before the app unmounts. */
+	onQuit?: () => void;
+}
+
+/** Table rows on screen for the state's view, for paging keys. */
+export function pageRows(state: AppState, width: number, height: number): number {
+	if (state.view === 'detail') return detailRows(height);
+	const layout = mainLayout(width, height, state.snapshot, {notice: state.notice !== null});
+	return state.focus === 'caches' ? Math.max(1, layout.cacheRows) : layout.tableRows;
+}
+
+/** The app at a given size. */
+export function App({connection, socket, width, height, theme, readonly, intervalMs, exportFile, now = Date.now, onQuit}: AppProps) {
+	const {exit} = useApp();
+	const {isRawModeSupported} = useStdin();
+	const [state, dispatch] = useReducer(reducer, undefined, () => initialState(now()));
+	const latest = useRef(state);
+	latest.current = state;
+	useHostFeed(connection, dispatch, intervalMs, now);
+	useStaleTick(state, dispatch, now);
+	const onKey = useCallback(
+		(input: string, key: Parameters<Parameters<typeof useInput>[0]>[1]) => {
+			const current = latest.current;
+			const outcome = interpretKey(current, input, key, {readonly, rows: pageRows(current, width, height)});
+			if (outcome.action) dispatch(outcome.action);
+			if (outcome.effect)
+				void runEffect(outcome.effect, {
+					connection,
+					exportFile,
+					dispatch,
+					quit: () => {
+						onQuit?.();
+						exit();
+					},
+				});
+		},
+		[connection, exportFile, readonly, width, height, exit, onQuit],
+	);
+	useInput(onKey, {isActive: isRawModeSupported === true});
+	return <Screen state={state} width={width} height={height} theme={theme} readonly={readonly} socket={socket} />;
+}
+
+/** Props of TerminalApp: App's, without the size. */
+export type TerminalAppProps = Omit<AppProps, 'width' | 'height'>;
+
+/** The app sized to the terminal, redrawn on resize. */
+export function TerminalApp(props: TerminalAppProps) {
+	const size = useTerminalSize();
+	return <App {...props} width={size.width} height={size.height} />;
+}

@@ -1,0 +1,93 @@
+/** The detail view of one plugin: its load cost, totals, trend sparklines and its hooks with their own percentiles. */
+import {Box, Text} from 'ink';
+import type {PluginSummary, SeriesSummary} from '../../protocol/snapshot.js';
+import {errorRatio} from '../columns.js';
+import {bytes, count, ms, padEnd, padStart, percent, rate} from '../format.js';
+import {hookKey, type History} from '../state/history.js';
+import type {Theme} from '../theme.js';
+import {Sparkline} from './Sparkline.js';
+
+/** Props of PluginDetail. */
+export interface PluginDetailProps {
+	plugin: PluginSummary;
+	history: History;
+	width: number;
+	/** Hook rows available. */
+	rows: number;
+	top: number;
+	theme: Theme;
+}
+
+const HOOK_COLUMNS = [
+	{title: 'CALLS', width: 6, text: (hook: SeriesSummary) => count(hook.count)},
+	{title: 'CALL/s', width: 6, text: (hook: SeriesSummary) => rate(hook.recent.rate)},
+	{title: 'P50ms', width: 5, text: (hook: SeriesSummary) => ms(hook.p50Ms)},
+	{title: 'P95ms', width: 5, text: (hook: SeriesSummary) => ms(hook.p95Ms)},
+	{title: 'P99ms', width: 5, text: (hook: SeriesSummary) => ms(hook.p99Ms)},
+	{title: 'MAXms', width: 5, text: (hook: SeriesSummary) => ms(hook.maxMs)},
+	{title: 'ERRS', width: 5, text: (hook: SeriesSummary) => count(hook.errors)},
+	{title: 'SLOW', width: 5, text: (hook: SeriesSummary) => count(hook.slow)},
+];
+const FIXED = HOOK_COLUMNS.reduce((sum, column) => sum + column.width + 1, 0);
+
+function hookNameWidth(width: number): number {
+	return Math.max(14, Math.min(32, width - 2 - FIXED - 12));
+}
+
+/** One hook's line (without trend) as plain text. */
+export function hookRowText(hook: SeriesSummary, width: number): string {
+	return `  ${padEnd(hook.op, hookNameWidth(width))} ${HOOK_COLUMNS.map(column => padStart(column.text(hook), column.width)).join(' ')} `;
+}
+
+function trendLine(label: string, values: readonly number[], width: number, last: string, theme: Theme) {
+	const labelWidth = 10;
+	const sparkWidth = Math.max(4, width - labelWidth - last.length - 2);
+	return (
+		<Text wrap="truncate-end">
+			<Text {...theme.text.label}>{padEnd(label, labelWidth)}</Text>
+			<Sparkline values={values} width={sparkWidth} style={theme.sparkline} /> {last}
+		</Text>
+	);
+}
+
+/** Draws the detail view in rows + 7 lines. */
+export function PluginDetail({plugin, history, width, rows, top, theme}: PluginDetailProps) {
+	const trend = history.plugins[plugin.name];
+	const calls = plugin.calls;
+	const loadMemory = plugin.loadBytes === null ? '-' : `${bytes(plugin.loadBytes)}${plugin.loadMemoryMode === 'gc' ? ' (measured between GCs)' : plugin.loadMemoryMode === 'heap-delta' ? ' (heap delta)' : ''}`;
+	const title = `  Plugin ${plugin.name}  [${plugin.state}]  ${plugin.source ? `from ${plugin.source}` : ''}`;
+	const second = plugin.state === 'failed' && plugin.error ? `  failed: ${plugin.error}` : `  load time ${plugin.loadMs === null ? '-' : `${ms(plugin.loadMs)} ms`}  load memory ${loadMemory}`;
+	const third = `  calls ${count(calls.count)}  errors ${count(calls.errors)} (${percent(errorRatio(plugin))})  p50/p95/p99/max ${[calls.p50Ms, calls.p95Ms, calls.p99Ms, calls.maxMs].map(ms).join('/')} ms  share ${percent(plugin.hookShare)}`;
+	const top0 = Math.max(0, Math.min(top, plugin.hooks.length - rows));
+	const hooks = plugin.hooks.slice(top0, top0 + rows);
+	const trendWidth = Math.max(4, width - 2 - hookNameWidth(width) - 1 - FIXED - 1);
+	const more = plugin.hooks.length > rows ? ` (${top0 + 1}-${top0 + hooks.length} of ${plugin.hooks.length})` : '';
+	const header = `  ${padEnd(`HOOK${more}`, hookNameWidth(width))} ${HOOK_COLUMNS.map(column => padStart(column.title, column.width)).join(' ')} ${padEnd('P99 TREND', trendWidth)}`;
+	return (
+		<Box flexDirection="column" height={rows + 7}>
+			<Text wrap="truncate-end" {...theme.heading}>
+				{padEnd(title, width)}
+			</Text>
+			<Text wrap="truncate-end" {...(plugin.state === 'failed' ? theme.status.error : theme.text.normal)}>
+				{second}
+			</Text>
+			<Text wrap="truncate-end">{third}</Text>
+			{trendLine('  calls/s', trend?.rate.values ?? [], width, `${rate(plugin.recent.rate)}/s`, theme)}
+			{trendLine('  p99 ms', trend?.p99.values ?? [], width, `${ms(plugin.recent.p99Ms)}ms`, theme)}
+			<Text> </Text>
+			<Text wrap="truncate-end" {...theme.heading}>
+				{padEnd(header, width)}
+			</Text>
+			{hooks.length === 0 ? (
+				<Text {...theme.text.dim}>  no hook calls recorded for this plugin yet</Text>
+			) : (
+				hooks.map(hook => (
+					<Text key={hook.op} wrap="truncate-end">
+						{hookRowText(hook, width)}
+						<Sparkline values={history.hooks[hookKey(plugin.name, hook.op)]?.p99.values ?? []} width={trendWidth} style={theme.sparkline} />
+					</Text>
+				))
+			)}
+		</Box>
+	);
+}

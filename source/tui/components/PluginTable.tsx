@@ -1,0 +1,124 @@
+/**
+ * The plugins table: a column header (the sort column highlighted) and one line per plugin, scrolled so the
+ * selected row is visible. A small own component rather than a generic table: it needs fixed-width columns,
+ * a selection highlight, scrolling by window and one Text per row to stay cheap with hundreds of plugins.
+ */
+import {Box, Text} from 'ink';
+import type {PluginSummary} from '../../protocol/snapshot.js';
+import {COLUMNS, errorRatio, nameWidth, type Column} from '../columns.js';
+import {padEnd, padStart} from '../format.js';
+import type {SortOrder} from '../state/rows.js';
+import type {Style, Theme} from '../theme.js';
+
+/** Props of PluginTable. */
+export interface PluginTableProps {
+	/** Plugins in display order (already filtered and sorted). */
+	plugins: readonly PluginSummary[];
+	/** Whether the host has sent a snapshot at all. */
+	hasSnapshot: boolean;
+	/** Plugins before filtering (to tell "none" from "none matching"). */
+	total: number;
+	filter: string;
+	selected: string | null;
+	/** Index of the first row drawn. */
+	top: number;
+	rows: number;
+	width: number;
+	sort: SortOrder;
+	/** Whether the selection is in this table (the highlight is dimmer otherwise). */
+	focused: boolean;
+	theme: Theme;
+}
+
+function cell(column: Column, text: string, width: number): string {
+	return column.align === 'right' ? padStart(text, width) : padEnd(text, width);
+}
+
+function widthOf(column: Column, tableWidth: number): number {
+	return column.id === 'name' ? nameWidth(tableWidth) : column.width;
+}
+
+/** The table's header line as text segments: [before sorted, sorted title, after]. */
+export function headerParts(width: number, sort: SortOrder): [string, string, string] {
+	let before = '  ';
+	let sorted = '';
+	let after = '';
+	for (const [index, column] of COLUMNS.entries()) {
+		const text = (index === 0 ? '' : ' ') + cell(column, column.title, widthOf(column, width));
+		if (column.id === sort.column) sorted = text;
+		else if (sorted === '') before += text;
+		else after += text;
+	}
+	return [before, sorted, padEnd(after, Math.max(0, width - before.length - sorted.length))];
+}
+
+/** One plugin's row as plain text (without the selection marker). */
+export function rowText(plugin: PluginSummary, width: number): string {
+	let line = '';
+	for (const [index, column] of COLUMNS.entries()) line += (index === 0 ? '' : ' ') + cell(column, column.text(plugin), widthOf(column, width));
+	return line;
+}
+
+function stateStyle(plugin: PluginSummary, theme: Theme): Style {
+	return theme.plugin[plugin.state];
+}
+
+function Row({plugin, width, selected, focused, theme}: {plugin: PluginSummary; width: number; selected: boolean; focused: boolean; theme: Theme}) {
+	const text = padEnd(rowText(plugin, width), width - 2);
+	if (selected) {
+		return (
+			<Text wrap="truncate-end" {...(focused ? theme.selected : theme.text.emphasis)}>
+				{'>'} {text}
+			</Text>
+		);
+	}
+	// Colour the state cell and, when the plugin has errors, the error cells.
+	const nameEnd = nameWidth(width);
+	const stateEnd = nameEnd + COLUMNS[1]!.width + 1;
+	const errorsStart = COLUMNS.slice(0, 9).reduce((sum, column) => sum + widthOf(column, width) + 1, 0) - 1;
+	const errorsEnd = errorsStart + COLUMNS[9]!.width + 1 + COLUMNS[10]!.width + 1;
+	const failing = (errorRatio(plugin) ?? 0) > 0;
+	return (
+		<Text wrap="truncate-end">
+			{'  '}
+			{text.slice(0, nameEnd)}
+			<Text {...stateStyle(plugin, theme)}>{text.slice(nameEnd, stateEnd)}</Text>
+			{text.slice(stateEnd, errorsStart)}
+			<Text {...(failing ? theme.status.warn : theme.text.normal)}>{text.slice(errorsStart, errorsEnd)}</Text>
+			{text.slice(errorsEnd)}
+		</Text>
+	);
+}
+
+/** Draws the table in exactly rows + 1 lines. */
+export function PluginTable({plugins, hasSnapshot, total, filter, selected, top, rows, width, sort, focused, theme}: PluginTableProps) {
+	const [before, sorted, after] = headerParts(width, sort);
+	const lines = [];
+	const shown = plugins.slice(top, top + rows);
+	for (const plugin of shown) {
+		lines.push(<Row key={plugin.name} plugin={plugin} width={width} selected={plugin.name === selected} focused={focused} theme={theme} />);
+	}
+	if (shown.length === 0) {
+		const message = !hasSnapshot
+			? 'waiting for the first snapshot from the host...'
+			: total === 0
+				? 'no plugins reported by the host yet'
+				: `no plugin matches the filter "${filter}" (Esc clears it)`;
+		lines.push(
+			<Text key="empty" {...theme.text.dim}>
+				{'  '}
+				{message}
+			</Text>,
+		);
+	}
+	return (
+		<Box flexDirection="column" height={rows + 1}>
+			<Text wrap="truncate-end">
+				<Text {...theme.heading}>{before}</Text>
+				<Text {...theme.sortedHeading}>{sorted}</Text>
+				<Text {...theme.heading}>{after}</Text>
+			</Text>
+			{lines}
+		</Box>
+	);
+}

@@ -1,0 +1,42 @@
+/** A one-line sparkline of recent values (gaps for values that were not measured). */
+import {Text} from 'ink';
+import type {Style} from '../theme.js';
+
+const BLOCKS = '▁▂▃▄▅▆▇█';
+
+/**
+ * The sparkline as text: the last `width` values, scaled from 0 (or the smallest value when it is negative) to
+ * `max` (default: the largest value). NaN draws as a space; a list shorter than `width` is padded on the left.
+ */
+export function sparkline(values: readonly number[], width: number, max?: number): string {
+	if (width <= 0) return '';
+	const shown = values.length > width ? values.slice(values.length - width) : values;
+	let top = max ?? Number.NEGATIVE_INFINITY;
+	let bottom = 0;
+	for (const value of shown) {
+		if (Number.isNaN(value)) continue;
+		if (max === undefined && value > top) top = value;
+		if (value < bottom) bottom = value;
+	}
+	const span = top - bottom;
+	let out = ' '.repeat(width - shown.length);
+	for (const value of shown) {
+		if (Number.isNaN(value)) out += ' ';
+		else if (!(span > 0)) out += BLOCKS[0];
+		else out += BLOCKS[Math.max(0, Math.min(BLOCKS.length - 1, Math.round(((value - bottom) / span) * (BLOCKS.length - 1))))];
+	}
+	return out;
+}
+
+/** Props of Sparkline. */
+export interface SparklineProps {
+	values: readonly number[];
+	width: number;
+	max?: number;
+	style: Style;
+}
+
+/** Draws sparkline() in the given style. */
+export function Sparkline({values, width, max, style}: SparklineProps) {
+	return <Text {...style}>{sparkline(values, width, max)}</Text>;
+}

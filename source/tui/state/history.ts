@@ -1,0 +1,76 @@
+/**
+ * Histories for sparklines: host-wide meters plus per-plugin and per-hook trends, one value per snapshot.
+ * A value that is not measured is kept as NaN so the time axis stays aligned (a sparkline leaves a gap).
+ */
+import type {Snapshot} from '../../protocol/snapshot.js';
+import {emptyRing, pushRing, type Ring} from './ring.js';
+
+/** Values kept per history (enough for the widest sparkline). */
+export const HISTORY_CAPACITY = 120;
+
+/** Trend of one plugin or one hook. */
+export interface TrendHistory {
+	rate: Ring;
+	p99: Ring;
+}
+
+/** Everything the sparklines draw. */
+export interface History {
+	cpu: Ring;
+	memory: Ring;
+	rss: Ring;
+	heap: Ring;
+	loopP99: Ring;
+	elu: Ring;
+	plugins: Readonly<Record<string, TrendHistory>>;
+	/** Keyed by hookKey(plugin, op). */
+	hooks: Readonly<Record<string, TrendHistory>>;
+}
+
+/** The key of one hook's trend. */
+export function hookKey(plugin: string, op: string): string {
+	return `${plugin}\u0000${op}`;
+}
+
+/** Empty histories. */
+export function emptyHistory(capacity = HISTORY_CAPACITY): History {
+	const ring = emptyRing(capacity);
+	return {cpu: ring, memory: ring, rss: ring, heap: ring, loopP99: ring, elu: ring, plugins: {}, hooks: {}};
+}
+
+const value = (x: number | null | undefined): number => (x === null || x === undefined ? Number.NaN : x);
+
+function pushTrend(previous: TrendHistory | undefined, capacity: number, rate: number, p99: number | null): TrendHistory {
+	const base = previous ?? {rate: emptyRing(capacity), p99: emptyRing(capacity)};
+	return {rate: pushRing(base.rate, rate), p99: pushRing(base.p99, value(p99))};
+}
+
+/**
+ * Histories with one more point from `snapshot`. Plugins and hooks that are no longer in the snapshot are
+ * dropped, so memory follows what the host has, not what it ever had.
+ */
+export function recordSnapshot(history: History, snapshot: Snapshot): History {
+	const capacity = history.cpu.capacity;
+	const system = snapshot.system;
+	const processSection = snapshot.process;
+	const memory = system?.memory ? system.memory.used / Math.max(1, system.memory.total) : null;
+	const plugins: Record<string, TrendHistory> = {};
+	const hooks: Record<string, TrendHistory> = {};
+	for (const plugin of snapshot.plugins) {
+		plugins[plugin.name] = pushTrend(history.plugins[plugin.name], capacity, plugin.recent.rate, plugin.recent.p99Ms ?? plugin.calls.p99Ms);
+		for (const hook of plugin.hooks) {
+			const key = hookKey(plugin.name, hook.op);
+			hooks[key] = pushTrend(history.hooks[key], capacity, hook.recent.rate, hook.recent.p99Ms ?? hook.p99Ms);
+		}
+	}
+	return {
+		cpu: pushRing(history.cpu, value(system?.cpu?.totalPercent)),
+		memory: pushRing(history.memory, value(memory)),
+		rss: pushRing(history.rss, value(processSection?.rss)),
+		heap: pushRing(history.heap, value(processSection?.heapUsed)),
+		loopP99: pushRing(history.loopP99, value(processSection?.eventLoop?.p99Ms)),
+		elu: pushRing(history.elu, value(processSection?.eventLoop?.utilization)),
+		plugins,
+		hooks,
+	};
+}
