@@ -22,6 +22,8 @@ export interface TmuxSession {
 	panePid(): number | null;
 	/** Whether the pane's command has exited. */
 	dead(): boolean;
+	/** The exit status of the pane's command once it has exited, else null. */
+	exitStatus(): number | null;
 	/** Kills the tmux server. */
 	kill(): void;
 }
@@ -85,6 +87,10 @@ export function startTmux(t: TestContext | null, command: string[], options: {wi
 		},
 		dead() {
 			return tmux(server, ['display-message', '-p', '#{pane_dead}']).trim() === '1';
+		},
+		exitStatus() {
+			const [dead, status] = tmux(server, ['display-message', '-p', '#{pane_dead} #{pane_dead_status}']).trim().split(' ');
+			return dead === '1' && status !== undefined && status !== '' ? Number(status) : null;
 		},
 		kill() {
 			try {

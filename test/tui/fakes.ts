@@ -180,3 +180,8 @@ export function manyPlugins(n: number, seed = 1): PluginSummary[] {
 		plugin(`plugin-${String(index).padStart(3, '0')}`, {calls: 100 + ((index * 37 + seed * 11) % 900), p50: 0.1 + ((index * 13 + seed) % 50) / 10, errors: index % 7 === 0 ? 2 : 0, share: 1 / n}),
 	);
 }
+
+/** An active alert about `subject`. */
+export function alert(subject: string, message: string): import('../../source/protocol/snapshot.js').AlertData {
+	return {id: `response:${subject}`, rule: 'response', subject, message, value: 1500, threshold: 1000, since: 1_700_000_090_000, state: 'active', resolvedAt: null};
+}
