@@ -20,7 +20,7 @@ import {startPerfLog, type PerfLog, type PerfLogOptions} from './logging/perf-lo
 import {SeriesRegistry} from './metrics/registry.js';
 import type {Series} from './metrics/series.js';
 import {buildPluginSummaries} from './summaries.js';
-import {hrClock, timeCall, timed, type AnyFunction, type Clock} from './metrics/timing.js';
+import {guardClock, hrClock, timeCall, timed, type AnyFunction, type Clock} from './metrics/timing.js';
 import {Samplers, type SamplerOptions} from './samplers/index.js';
 import {resolveThresholds, type PerformanceThresholds} from './thresholds.js';
 import {PERFTOP_VERSION} from './version.js';
@@ -113,10 +113,10 @@ export class PerformanceMonitor implements MonitorHandle {
 	constructor(options: MonitorOptions = {}) {
 		this.#options = options;
 		this.#enabled = options.enabled ?? true;
-		this.#clock = options.clock ?? hrClock;
 		this.#now = options.now ?? Date.now;
 		this.performanceThresholds = resolveThresholds(options.thresholds);
 		this.faults = new Faults(options.onFault);
+		this.#clock = guardClock(options.clock ?? hrClock, this.faults);
 		this.events = new HostEvents(this.faults);
 		this.readonly = options.readonly ?? false;
 		this.heapSnapshots = options.heapSnapshotDir !== undefined;
@@ -230,14 +230,14 @@ export class PerformanceMonitor implements MonitorHandle {
 		if (typeof fn !== 'function') throw new TypeError(`perftop: wrap() needs a function for '${options?.op}', got ${typeof fn}`);
 		if (!this.#enabled) return fn;
 		if (options.plugin !== undefined) this.#ensurePlugin(options.plugin);
-		return timed(fn, this.series(options.op, options.plugin, options.kind), this.#clock);
+		return timed(fn, this.series(options.op, options.plugin, options.kind), this.#clock, this.faults);
 	}
 
 	/** Times one call of `fn` (sync or async) into the (op, plugin) series and returns its result. */
 	time<T>(op: string, fn: () => T, options: {plugin?: string} = {}): T {
 		if (!this.#enabled) return fn();
 		if (options.plugin !== undefined) this.#ensurePlugin(options.plugin);
-		return timeCall(fn, this.series(op, options.plugin), this.#clock);
+		return timeCall(fn, this.series(op, options.plugin), this.#clock, this.faults);
 	}
 
 	/** Returns a wrapper factory for one operation: `monitor.monitorOperation('db.query', 'db')(fn)`. */
@@ -245,7 +245,7 @@ export class PerformanceMonitor implements MonitorHandle {
 		return fn => this.wrap(fn, {op: operation, plugin: pluginName});
 	}
 
-	/** Records one externally measured duration (ms). */
+	/** Records one externally measured duration (ms). A value that is not a finite number >= 0 is counted as a call and reported once as a fault. */
 	record(op: string, ms: number, options: {plugin?: string; error?: boolean} = {}): void {
 		const series = this.series(op, options.plugin);
 		if (options.error) series.recordError(ms * 1e6);
@@ -253,35 +253,47 @@ export class PerformanceMonitor implements MonitorHandle {
 	}
 
 	/**
-	 * Wraps every function property of `target` (own and inherited, except constructor) in place, as the
-	 * operations of plugin `pluginName`. Returns the undo, which restores the original functions exactly.
+	 * Wraps every function-valued data property of `target` (own and inherited, except `constructor`; getters
+	 * and read-only properties are left alone) in place, as the operations of plugin `pluginName`. Returns the
+	 * undo, which puts the original functions back exactly (own properties restored, inherited ones removed).
 	 */
 	instrument<T extends object>(pluginName: string, target: T, options: {kind?: 'hook' | 'operation'} = {}): () => void {
 		if (target === null || (typeof target !== 'object' && typeof target !== 'function')) throw new TypeError(`perftop: instrument('${pluginName}') needs an object, got ${target === null ? 'null' : typeof target}`);
 		if (!this.#enabled) return () => {};
 		this.#ensurePlugin(pluginName);
+		const record = target as Record<PropertyKey, unknown>;
 		const restore: Array<() => void> = [];
 		for (const key of functionKeys(target)) {
 			const own = Object.getOwnPropertyDescriptor(target, key);
-			if (own && (!own.writable || !own.configurable) && own.set === undefined && !own.writable) continue;
-			const original = (target as Record<PropertyKey, unknown>)[key] as AnyFunction;
+			const original = record[key] as AnyFunction;
 			const wrapped = this.wrap(original, {op: String(key), plugin: pluginName, kind: options.kind ?? 'operation'});
 			try {
-				Object.defineProperty(target, key, {value: wrapped, writable: true, configurable: true, enumerable: own ? own.enumerable : false});
+				if (own && !own.configurable) {
+					// Writable but not configurable: assignment is the only way in, and back.
+					record[key] = wrapped;
+					restore.push(() => {
+						record[key] = original;
+					});
+				} else {
+					Object.defineProperty(target, key, {value: wrapped, writable: true, configurable: true, enumerable: own ? own.enumerable : false});
+					restore.push(own ? () => Object.defineProperty(target, key, own) : () => delete record[key]);
+				}
 			} catch (error) {
+				// A frozen or sealed target: it stays as it is, uninstrumented.
 				this.faults.report('instrument', error);
-				continue;
 			}
-			restore.push(() => {
-				if (own) Object.defineProperty(target, key, own);
-				else delete (target as Record<PropertyKey, unknown>)[key];
-			});
 		}
 		let undone = false;
 		return () => {
 			if (undone) return;
 			undone = true;
-			for (const undo of restore) undo();
+			for (const undo of restore) {
+				try {
+					undo();
+				} catch (error) {
+					this.faults.report('instrument', error);
+				}
+			}
 		};
 	}
 
@@ -373,6 +385,7 @@ export class PerformanceMonitor implements MonitorHandle {
 
 	/** Every series with its full histogram. */
 	seriesExports(): SeriesExport[] {
+		this.registry.advance();
 		const windowMs = this.registry.windowMs();
 		return this.registry.all().map(series => series.export(windowMs));
 	}
@@ -465,13 +478,17 @@ function defaultHostName(): string {
 	return main ? basename(main).replace(/\.[cm]?[jt]sx?$/, '') : 'node';
 }
 
+/** Keys of function-valued, writable data properties of `target` and its prototypes (not Object's or Function's). */
 function functionKeys(target: object): PropertyKey[] {
 	const keys = new Set<PropertyKey>();
+	const skipped = new Set<PropertyKey>();
 	for (let proto: object | null = target; proto && proto !== Object.prototype && proto !== Function.prototype; proto = Object.getPrototypeOf(proto)) {
 		for (const key of Reflect.ownKeys(proto)) {
-			if (key === 'constructor') continue;
+			if (key === 'constructor' || keys.has(key) || skipped.has(key)) continue;
 			const descriptor = Object.getOwnPropertyDescriptor(proto, key);
-			if (descriptor && typeof descriptor.value === 'function') keys.add(key);
+			// The nearest definition decides: an own getter or read-only value shadows a method further up.
+			if (descriptor && typeof descriptor.value === 'function' && descriptor.writable) keys.add(key);
+			else skipped.add(key);
 		}
 	}
 	return [...keys];

@@ -2,10 +2,14 @@
  * The log-linear bucket scheme shared by the host (which records), the protocol (which carries histograms)
  * and the analyzer (which merges them). Pure functions over plain data; no state.
  *
- * Values are non-negative durations in nanoseconds. Values below 64 get one bucket each (exact); above,
- * every power of two is split into 32 equal buckets, so a bucket's width is at most 1/32 of its lower bound.
- * A percentile is reported as the middle of its bucket: the relative error is at most 1/64 (1.5625 %).
+ * Values are non-negative durations in nanoseconds. Values below 64 get one bucket each (whole nanoseconds are
+ * exact; a fraction is dropped, so the error there is under 1 ns); above, every power of two is split into 32
+ * equal buckets, so a bucket's width is at most 1/32 of its lower bound. A percentile is reported as the
+ * middle of its bucket, clamped to the exact [min, max]: for values >= 64 ns its relative error is at most
+ * 1/64 (1.5625 %), which test/protocol/histogram.test.ts checks against exact percentiles of random samples.
  * Values at or above 2^45 ns (about 9.8 hours) are clamped into the last bucket; min and max stay exact.
+ * A histogram is a fixed-size dense array (BUCKET_COUNT entries); two are merged by adding them entry by
+ * entry, and the sparse form below (HistogramData) merges exactly too.
  */
 
 /** Sub-buckets per power of two, as a bit count (2^5 = 32). */
@@ -49,9 +53,9 @@ export function bucketWidth(index: number): number {
 	return index < 2 * SUB ? 1 : 2 ** ((index >> SUB_BUCKET_BITS) - 1);
 }
 
-/** The value reported for bucket `index`: its middle (its value, for exact buckets). */
+/** The value reported for bucket `index`: the middle of the range it covers (its value, for exact buckets). */
 export function bucketValue(index: number): number {
-	return index < 2 * SUB ? index : bucketLow(index) + (bucketWidth(index) - 1) / 2;
+	return index < 2 * SUB ? index : bucketLow(index) + bucketWidth(index) / 2;
 }
 
 /** A histogram as plain data: sparse [bucket index, count] pairs in ascending index order. */

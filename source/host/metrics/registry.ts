@@ -1,6 +1,8 @@
 /**
  * All series of a monitor, keyed by (operation, plugin). A cap on the number of series folds every further
- * series into one overflow series and reports it once. Owns the slot-rotation timer of the recent window.
+ * series into one overflow series and reports it once. Owns the recent window: a ring of slots per series,
+ * advanced by wall-clock time (epoch ms, so a window never spans a different day by mistake), by a timer
+ * and again before every read, so data older than the window is never shown as recent.
  */
 import {BUCKET_COUNT} from '../../protocol/histogram.js';
 import type {Faults} from '../faults.js';
@@ -59,9 +61,7 @@ export class SeriesRegistry {
 		const found = byOp?.get(op);
 		if (found) return found;
 		if (this.#all.length >= this.cap) return this.#overflowSeries(op, plugin);
-		const series = new Series(op, plugin, kind, this.slots);
-		series.slowNs = this.#slowNs;
-		series.onSlow = this.#onSlow;
+		const series = this.#create(op, plugin, kind);
 		if (!byOp) {
 			byOp = new Map();
 			this.#byPlugin.set(plugin, byOp);
@@ -76,11 +76,21 @@ export class SeriesRegistry {
 		return this.#byPlugin.get(plugin)?.get(op);
 	}
 
+	#create(op: string, plugin: string | null, kind: SeriesKind): Series {
+		const series = new Series(op, plugin, kind, this.slots);
+		series.slowNs = this.#slowNs;
+		series.onSlow = this.#onSlow;
+		series.onInvalid = this.#onInvalid;
+		return series;
+	}
+
+	readonly #onInvalid = (series: Series, ns: number): void => {
+		this.#faults.report('invalid-duration', new RangeError(`duration ${ns} ns of '${series.op}'${series.plugin ? ` (plugin ${series.plugin})` : ''} is not a finite number >= 0; the call is counted, its duration is not`));
+	};
+
 	#overflowSeries(op: string, plugin: string | null): Series {
 		if (!this.#overflow) {
-			this.#overflow = new Series(OVERFLOW_OP, null, 'operation', this.slots);
-			this.#overflow.slowNs = this.#slowNs;
-			this.#overflow.onSlow = this.#onSlow;
+			this.#overflow = this.#create(OVERFLOW_OP, null, 'operation');
 			this.overflowed = true;
 			this.#faults.report('series-cap', new Error(`series cap of ${this.cap} reached at '${op}'${plugin ? ` (plugin ${plugin})` : ''}; further series are folded into '${OVERFLOW_OP}'`));
 		}
@@ -118,25 +128,46 @@ export class SeriesRegistry {
 		this.#filledSince = this.#slotStartedAt;
 	}
 
-	/** Advances the recent-window ring of every series by one slot. */
+	/** Advances the recent-window ring of every series by one slot (the timer and advance() call it). */
 	rotate(): void {
 		for (const series of this.all()) series.rotate();
 		this.#slotStartedAt = this.#now();
 	}
 
-	/** How much time the recent window currently covers, ms. */
+	/**
+	 * Rotates once per whole slot elapsed since the current slot started (at most a full ring), so a late
+	 * timer or a process that slept does not present old calls as recent. A wall clock that went backwards
+	 * restarts the current slot instead.
+	 */
+	advance(): void {
+		const now = this.#now();
+		const elapsed = now - this.#slotStartedAt;
+		if (!(elapsed >= 0)) {
+			this.#slotStartedAt = now;
+			if (!(now >= this.#filledSince)) this.#filledSince = now;
+			return;
+		}
+		const steps = Math.floor(elapsed / this.slotMs);
+		if (steps === 0) return;
+		const turns = Math.min(steps, this.slots);
+		for (let step = 0; step < turns; step++) for (const series of this.all()) series.rotate();
+		this.#slotStartedAt = steps > this.slots ? now : this.#slotStartedAt + steps * this.slotMs;
+	}
+
+	/** How much time the recent window currently covers, ms (at least 1). */
 	windowMs(): number {
 		const now = this.#now();
 		const full = (this.slots - 1) * this.slotMs + Math.max(0, now - this.#slotStartedAt);
-		return Math.max(1, Math.min(full, now - this.#filledSince));
+		const covered = Math.min(full, now - this.#filledSince);
+		return covered >= 1 ? covered : 1;
 	}
 
-	/** Starts rotating slots every slotMs (timer is unref'd). Returns the stop. */
+	/** Starts advancing the window every slotMs (the timer is unref'd). Returns the stop. */
 	start(): () => void {
 		if (!this.#timer) {
 			this.#timer = setInterval(() => {
 				try {
-					this.rotate();
+					this.advance();
 				} catch (error) {
 					this.#faults.report('rotate', error);
 				}
@@ -146,6 +177,7 @@ export class SeriesRegistry {
 		return () => this.stop();
 	}
 
+	/** Stops the timer (the window is still advanced on every read). */
 	stop(): void {
 		if (this.#timer) clearInterval(this.#timer);
 		this.#timer = null;

@@ -29,6 +29,8 @@ export class Series {
 	/** Calls slower than this (ns) are counted as slow and reported to the slow listener. */
 	slowNs = Infinity;
 	onSlow: SlowListener | null = null;
+	/** Told about each invalid duration (the registry reports it as a fault). */
+	onInvalid: SlowListener | null = null;
 
 	readonly buckets = new Float64Array(BUCKET_COUNT);
 	readonly #slots: Uint32Array[];
@@ -45,20 +47,22 @@ export class Series {
 		this.#current = this.#slots[0]!;
 	}
 
-	/** Records one successful call of `ns` nanoseconds. Never throws. */
+	/**
+	 * Records one successful call of `ns` nanoseconds. Never throws. A duration that is not a finite number
+	 * >= 0 (a clock that went backwards, a bad external measurement) still counts as a call but stays out of
+	 * the sum, min, max and histograms; it is counted in `invalid` and reported to `onInvalid`.
+	 */
 	record(ns: number): void {
-		if (!(ns >= 0 && ns < Infinity)) {
-			this.invalid++;
-			return;
-		}
-		const index = bucketIndex(ns);
 		this.count++;
-		this.sumNs += ns;
-		if (ns < this.minNs) this.minNs = ns;
-		if (ns > this.maxNs) this.maxNs = ns;
-		this.buckets[index]!++;
-		this.#current[index]!++;
-		if (ns > this.slowNs) this.#reportSlow(ns);
+		if (ns >= 0 && ns < Infinity) {
+			const index = bucketIndex(ns);
+			this.sumNs += ns;
+			if (ns < this.minNs) this.minNs = ns;
+			if (ns > this.maxNs) this.maxNs = ns;
+			this.buckets[index]!++;
+			this.#current[index]!++;
+			if (ns > this.slowNs) this.#reportSlow(ns);
+		} else this.#reportInvalid(ns);
 	}
 
 	/** Records one failed call (it threw or rejected) of `ns` nanoseconds. Never throws. */
@@ -66,6 +70,22 @@ export class Series {
 		this.errors++;
 		this.#slotErrors[this.#slot]!++;
 		this.record(ns);
+	}
+
+	/** Calls with a valid duration (the population of the histogram). */
+	get timedCount(): number {
+		return this.count - this.invalid;
+	}
+
+	#reportInvalid(ns: number): void {
+		this.invalid++;
+		const listener = this.onInvalid;
+		if (listener === null) return;
+		try {
+			listener(this, ns);
+		} catch {
+			// The listener reports its own faults; nothing reaches the host.
+		}
 	}
 
 	#reportSlow(ns: number): void {
@@ -130,7 +150,7 @@ export class Series {
 
 	/** Lifetime statistics as plain data. */
 	stats(): LatencyStats {
-		return latencyStats(this.buckets, this.count, this.errors, this.sumNs, this.minNs, this.maxNs);
+		return latencyStats(this.buckets, this.count, this.errors, this.sumNs, this.minNs, this.maxNs, this.timedCount);
 	}
 
 	/** Summary as plain data; `windowMs` is the time the recent ring actually covers. */
@@ -158,13 +178,14 @@ function hasCounts(array: Uint32Array): boolean {
 	return false;
 }
 
-/** Latency statistics from dense buckets and exact scalars (ns in, ms out). */
-export function latencyStats(buckets: ArrayLike<number>, count: number, errors: number, sumNs: number, minNs: number, maxNs: number): LatencyStats {
-	const has = count > 0;
-	const min = has ? minNs : 0;
-	const max = has ? maxNs : Infinity;
+/**
+ * Latency statistics from dense buckets and exact scalars (ns in, ms out). `timed` is the number of calls in
+ * the buckets and the sum (calls with an invalid duration are in `count` only; default: all of them).
+ */
+export function latencyStats(buckets: ArrayLike<number>, count: number, errors: number, sumNs: number, minNs: number, maxNs: number, timed = count): LatencyStats {
+	const has = timed > 0;
 	const q = (p: number) => {
-		const value = has ? quantileOf(buckets, count, p, min, max) : null;
+		const value = has ? quantileOf(buckets, timed, p, minNs, maxNs) : null;
 		return value === null ? null : value / NS_PER_MS;
 	};
 	return {
@@ -173,7 +194,7 @@ export function latencyStats(buckets: ArrayLike<number>, count: number, errors: 
 		totalMs: sumNs / NS_PER_MS,
 		minMs: has ? minNs / NS_PER_MS : null,
 		maxMs: has ? maxNs / NS_PER_MS : null,
-		meanMs: has ? sumNs / count / NS_PER_MS : null,
+		meanMs: has ? sumNs / timed / NS_PER_MS : null,
 		p50Ms: q(0.5),
 		p95Ms: q(0.95),
 		p99Ms: q(0.99),

@@ -1,0 +1,363 @@
+/**
+ * Bench section `core`: what timing a plugin's hook implementation costs per call, against references
+ * re-measured in the same run (a minimal plugin manager, the honest floor of exact timing, prom-client,
+ * OpenTelemetry, tapable, seed-style per-call sampling), and how much memory recording keeps.
+ */
+import {AggregationTemporality, InMemoryMetricExporter, MeterProvider, PeriodicExportingMetricReader} from '@opentelemetry/sdk-metrics';
+import {Histogram, Registry} from 'prom-client';
+import tapable from 'tapable';
+import {PerformanceMonitor} from '../../source/host/monitor.js';
+import {BUCKET_COUNT} from '../../source/protocol/histogram.js';
+import type {BenchContext, BenchSection} from './harness.js';
+import {compileFresh, interleave, medianAdded, medianAddedRatio, medianOf, medianRatio, retainedBytes, type Batch} from './measure.js';
+
+type Impl = (x: number) => unknown;
+interface Kit {
+	sync: (n: number) => number;
+	async: (n: number) => Promise<number>;
+}
+
+/**
+ * A minimal plugin manager (a loop over registered implementations collecting results) and its batch
+ * loops. Compiled fresh for every subject so each has its own type feedback, as separate code would.
+ */
+const REFERENCE_KIT = `(impls) => {
+	class ReferenceManager {
+		constructor() { this.hooks = new Map(); }
+		register(hook, fn) {
+			let list = this.hooks.get(hook);
+			if (list === undefined) { list = []; this.hooks.set(hook, list); }
+			list.push(fn);
+		}
+		callHook(hook, arg) {
+			const list = this.hooks.get(hook);
+			const results = [];
+			if (list !== undefined) for (let i = 0; i < list.length; i++) results.push(list[i](arg));
+			return results;
+		}
+		callHookParallel(hook, arg) {
+			const list = this.hooks.get(hook);
+			const pending = [];
+			if (list !== undefined) for (let i = 0; i < list.length; i++) pending.push(list[i](arg));
+			return Promise.all(pending);
+		}
+	}
+	const manager = new ReferenceManager();
+	for (const impl of impls) manager.register('transform', impl);
+	return {
+		sync(n) {
+			let sum = 0;
+			for (let i = 0; i < n; i++) {
+				const results = manager.callHook('transform', i);
+				for (let j = 0; j < results.length; j++) sum += results[j];
+			}
+			return sum;
+		},
+		async async(n) {
+			let sum = 0;
+			for (let i = 0; i < n; i++) {
+				const results = await manager.callHookParallel('transform', i);
+				for (let j = 0; j < results.length; j++) sum += results[j];
+			}
+			return sum;
+		},
+	};
+}`;
+
+/** Five distinct implementations, `x + 1` .. `x + 5`. */
+function syncImpls(count: number): Impl[] {
+	return Array.from({length: count}, (_, index) => compileFresh<Impl>(`(x) => x + ${index + 1}`));
+}
+
+function asyncImpl(): Impl {
+	return compileFresh<Impl>('async (x) => x + 1');
+}
+
+function kit(impls: Impl[]): Kit {
+	return compileFresh<(impls: Impl[]) => Kit>(REFERENCE_KIT)(impls);
+}
+
+/**
+ * The floor of exact per-call timing, written as the honest minimum: two hrtime.bigint() reads and a
+ * log-linear histogram increment (32 sub-buckets per power of two, durations under 2^31 ns), one argument.
+ */
+const FLOOR_WRAPPER = `(fn, counts) => {
+	const clock = process.hrtime.bigint;
+	return function (x) {
+		const start = clock();
+		const result = fn(x);
+		const ns = Number(clock() - start);
+		let index = ns;
+		if (ns >= 64) { const shift = 26 - Math.clz32(ns); index = (shift << 5) + (ns >>> shift); }
+		counts[index]++;
+		return result;
+	};
+}`;
+
+/** The same floor for an async implementation, timed to settlement with then(). */
+const FLOOR_ASYNC_WRAPPER = `(fn, counts) => {
+	const clock = process.hrtime.bigint;
+	const record = (ns) => {
+		let index = ns;
+		if (ns >= 64) { const shift = 26 - Math.clz32(ns); index = (shift << 5) + (ns >>> shift); }
+		counts[index]++;
+	};
+	return function (x) {
+		const start = clock();
+		const promise = fn(x);
+		promise.then(() => record(Number(clock() - start)), () => record(Number(clock() - start)));
+		return promise;
+	};
+}`;
+
+const PROM_WRAPPER = `(fn, histogram) => function (x) {
+	const end = histogram.startTimer({hook: 'transform', plugin: 'p1'});
+	const result = fn(x);
+	end();
+	return result;
+}`;
+
+const OTEL_WRAPPER = `(fn, histogram) => {
+	const clock = process.hrtime.bigint;
+	const attributes = {hook: 'transform', plugin: 'p1'};
+	return function (x) {
+		const start = clock();
+		const result = fn(x);
+		histogram.record(Number(clock() - start) / 1e6, attributes);
+		return result;
+	};
+}`;
+
+/** The seed's approach: CPU and memory sampled around every call, one record object kept per call. */
+const SEED_WRAPPER = `(fn, records) => function (x) {
+	const cpu = process.cpuUsage();
+	const before = process.memoryUsage();
+	const start = performance.now();
+	const result = fn(x);
+	const end = performance.now();
+	const after = process.memoryUsage();
+	const used = process.cpuUsage(cpu);
+	records.push({operation: 'transform', plugin: 'p1', duration: end - start, memoryDelta: after.heapUsed - before.heapUsed, cpuUser: used.user, cpuSystem: used.system, timestamp: Date.now()});
+	return result;
+}`;
+
+const TAPABLE_LOOP = `(hook, box) => (n) => {
+	for (let i = 0; i < n; i++) hook.call(i);
+	return box.value;
+}`;
+
+const TAPABLE_TIMING = `(counts) => {
+	const clock = process.hrtime.bigint;
+	let start = 0n;
+	return {
+		name: 'timing',
+		tap() { start = clock(); },
+		done() {
+			const ns = Number(clock() - start);
+			let index = ns;
+			if (ns >= 64) { const shift = 26 - Math.clz32(ns); index = (shift << 5) + (ns >>> shift); }
+			counts[index]++;
+		},
+	};
+}`;
+
+function tapableSubject(timed: boolean): Batch {
+	const hook = new tapable.SyncHook<[number]>(['x']);
+	const box = {value: 0};
+	if (timed) hook.intercept(compileFresh<(counts: Float64Array) => tapable.HookInterceptor<[number], void>>(TAPABLE_TIMING)(new Float64Array(BUCKET_COUNT)));
+	hook.tap('p1', compileFresh<(box: {value: number}) => (x: number) => void>('(box) => (x) => { box.value = x + 1; }')(box));
+	return compileFresh<(hook: unknown, box: {value: number}) => Batch>(TAPABLE_LOOP)(hook, box);
+}
+
+function wrapWith(source: string, impl: Impl, extra: unknown): Impl {
+	return compileFresh<(fn: Impl, extra: unknown) => Impl>(source)(impl, extra);
+}
+
+function hookWrap(monitor: PerformanceMonitor, impls: Impl[]): Impl[] {
+	return impls.map((impl, index) => monitor.wrap(impl, {op: 'transform', plugin: `p${index + 1}`, kind: 'hook'}));
+}
+
+async function syncCalls(context: BenchContext): Promise<void> {
+	const monitor = new PerformanceMonitor({samplers: false, alerts: false});
+	const disabled = new PerformanceMonitor({samplers: false, alerts: false, enabled: false});
+	const counts = new Float64Array(BUCKET_COUNT);
+	const subjects = {
+		ref1: kit(syncImpls(1)).sync,
+		floor1: kit(syncImpls(1).map(impl => wrapWith(FLOOR_WRAPPER, impl, counts))).sync,
+		ours1: kit(hookWrap(monitor, syncImpls(1))).sync,
+		disabled1: kit(hookWrap(disabled, syncImpls(1))).sync,
+		ref5: kit(syncImpls(5)).sync,
+		floor5: kit(syncImpls(5).map(impl => wrapWith(FLOOR_WRAPPER, impl, counts))).sync,
+		ours5: kit(hookWrap(monitor, syncImpls(5))).sync,
+	};
+	const times = await interleave(subjects, {rounds: context.rounds, calls: context.quick ? 200_000 : 1_000_000});
+	const ref1 = medianOf(times.ref1);
+	const ref5 = medianOf(times.ref5);
+	context.row({name: 'reference sync hook call, 1 impl', value: ref1, unit: 'ns', ratio: 1});
+	context.row({name: 'reference sync hook call, 5 impls', value: ref5, unit: 'ns', ratio: ref5 / ref1});
+	context.row({name: 'floor: 2 x hrtime.bigint + JS histogram, 1 impl', value: medianOf(times.floor1), unit: 'ns', ratio: medianOf(times.floor1) / ref1, note: `+${medianAdded(times.floor1, times.ref1).toFixed(1)} ns`});
+	context.row({name: 'floor, 5 impls', value: medianOf(times.floor5), unit: 'ns', ratio: medianOf(times.floor5) / ref1, note: `+${(medianAdded(times.floor5, times.ref5) / 5).toFixed(1)} ns per impl`});
+	context.row({name: 'perftop monitor.wrap, 1 sync impl', value: medianOf(times.ours1), unit: 'ns', ratio: medianOf(times.ours1) / ref1, note: `+${medianAdded(times.ours1, times.ref1).toFixed(1)} ns`});
+	context.row({name: 'perftop monitor.wrap, 5 sync impls', value: medianOf(times.ours5), unit: 'ns', ratio: medianOf(times.ours5) / ref1, note: `+${(medianAdded(times.ours5, times.ref5) / 5).toFixed(1)} ns per impl`});
+	context.row({name: 'perftop disabled monitor (wrap returns fn), 1 impl', value: medianOf(times.disabled1), unit: 'ns', ratio: medianOf(times.disabled1) / ref1});
+	context.goal({
+		id: 'sync-overhead-vs-floor',
+		measured: medianAddedRatio(times.ours1, times.floor1, times.ref1),
+		limit: 1.25,
+		unit: 'x',
+		note: `added ns per instrumented sync impl call / floor's added ns; 5 impls: ${medianAddedRatio(times.ours5, times.floor5, times.ref5).toFixed(2)}x`,
+	});
+	context.goal({id: 'detached-overhead', measured: medianRatio(times.disabled1, times.ref1), limit: 1.05, unit: 'x', note: 'disabled monitor / uninstrumented reference hook call'});
+}
+
+async function libraryCalls(context: BenchContext): Promise<void> {
+	const monitor = new PerformanceMonitor({samplers: false, alerts: false});
+	const registry = new Registry();
+	const prom = new Histogram({name: 'hook_duration_seconds', help: 'hook call duration', labelNames: ['hook', 'plugin'], registers: [registry]});
+	const reader = new PeriodicExportingMetricReader({exporter: new InMemoryMetricExporter(AggregationTemporality.CUMULATIVE), exportIntervalMillis: 3_600_000});
+	const provider = new MeterProvider({readers: [reader]});
+	const otel = provider.getMeter('bench').createHistogram('hook.duration', {unit: 'ms'});
+	const subjects = {
+		ref1: kit(syncImpls(1)).sync,
+		ours1: kit(hookWrap(monitor, syncImpls(1))).sync,
+		prom: kit(syncImpls(1).map(impl => wrapWith(PROM_WRAPPER, impl, prom))).sync,
+		otel: kit(syncImpls(1).map(impl => wrapWith(OTEL_WRAPPER, impl, otel))).sync,
+		tapable: tapableSubject(false),
+		tapableTimed: tapableSubject(true),
+	};
+	const times = await interleave(subjects, {rounds: context.rounds, calls: context.quick ? 40_000 : 200_000});
+	await provider.shutdown();
+	const ref1 = medianOf(times.ref1);
+	const row = (name: string, key: keyof typeof times, note?: string) => context.row({name, value: medianOf(times[key]), unit: 'ns', ratio: medianOf(times[key]) / ref1, note});
+	row('reference sync hook call, 1 impl (this group)', 'ref1');
+	row('perftop monitor.wrap, 1 sync impl (this group)', 'ours1', `+${medianAdded(times.ours1, times.ref1).toFixed(1)} ns`);
+	row('prom-client labelled Histogram startTimer({labels}) + end', 'prom', `+${medianAdded(times.prom, times.ref1).toFixed(1)} ns`);
+	row('OpenTelemetry SDK 2.x histogram.record(v, attrs)', 'otel', `+${medianAdded(times.otel, times.ref1).toFixed(1)} ns`);
+	row('tapable SyncHook call, 1 tap', 'tapable');
+	row('tapable SyncHook, timing interceptor (tap/done), 1 tap', 'tapableTimed', `+${medianAdded(times.tapableTimed, times.tapable).toFixed(1)} ns over tapable`);
+	context.goal({
+		id: 'sync-overhead-vs-prom-client',
+		measured: medianAddedRatio(times.ours1, times.prom, times.ref1),
+		limit: 0.2,
+		unit: 'x',
+		note: "added ns per instrumented sync impl call / prom-client startTimer+end's added ns",
+	});
+}
+
+async function seedCalls(context: BenchContext): Promise<void> {
+	const records: unknown[] = [];
+	const seed = kit(syncImpls(1).map(impl => wrapWith(SEED_WRAPPER, impl, records))).sync;
+	const subjects = {
+		ref1: kit(syncImpls(1)).sync,
+		seed: (n: number) => {
+			const value = seed(n);
+			records.length = 0; // keep the bench's own memory bounded; the seed kept them all
+			return value;
+		},
+	};
+	const times = await interleave(subjects, {rounds: context.rounds, calls: context.quick ? 500 : 2_000, warmup: 1});
+	context.row({name: 'seed-style per-call sampling (cpuUsage + memoryUsage x2 + record)', value: medianOf(times.seed), unit: 'ns', ratio: medianRatio(times.seed, times.ref1)});
+}
+
+async function asyncCalls(context: BenchContext): Promise<void> {
+	const monitor = new PerformanceMonitor({samplers: false, alerts: false});
+	const counts = new Float64Array(BUCKET_COUNT);
+	const subjects = {
+		ref: kit([asyncImpl()]).async,
+		naive: kit([wrapWith(FLOOR_ASYNC_WRAPPER, asyncImpl(), counts)]).async,
+		ours: kit(hookWrap(monitor, [asyncImpl()])).async,
+	};
+	const times = await interleave(subjects, {rounds: context.rounds, calls: context.quick ? 20_000 : 100_000});
+	const ref = medianOf(times.ref);
+	context.row({name: 'reference async hook call, 1 impl, Promise.all', value: ref, unit: 'ns', ratio: 1});
+	context.row({name: 'naive then() wrapper + JS histogram, 1 async impl', value: medianOf(times.naive), unit: 'ns', ratio: medianOf(times.naive) / ref, note: `+${medianAdded(times.naive, times.ref).toFixed(1)} ns`});
+	context.row({name: 'perftop monitor.wrap, 1 async impl', value: medianOf(times.ours), unit: 'ns', ratio: medianOf(times.ours) / ref, note: `+${medianAdded(times.ours, times.ref).toFixed(1)} ns`});
+	context.goal({id: 'async-overhead', measured: medianRatio(times.ours, times.ref) - 1, limit: 0.35, unit: 'x', note: 'added ns per instrumented async impl call / bare async hook call'});
+}
+
+async function managerCalls(context: BenchContext): Promise<void> {
+	const {PluginManager} = await import('../../source/host/plugins/manager.js');
+	const make = async () => {
+		const manager = new PluginManager();
+		const result = await manager.register({name: 'p1', hooks: {transform: compileFresh<Impl>('(x) => x + 1')}});
+		return result.ok ? manager : null;
+	};
+	const plain = await make();
+	const attached = await make();
+	const detached = await make();
+	if (!plain || !attached || !detached) {
+		context.log('PluginManager.callHook rows skipped: the plugin manager is not implemented yet');
+		return;
+	}
+	const monitor = new PerformanceMonitor({samplers: false, alerts: false});
+	attached.attach(monitor);
+	detached.attach(monitor)();
+	const loop = (manager: typeof plain): Batch => compileFresh<(m: typeof plain) => Batch>(`(manager) => (n) => {
+		let sum = 0;
+		for (let i = 0; i < n; i++) { const results = manager.callHook('transform', i); for (let j = 0; j < results.length; j++) sum += results[j]; }
+		return sum;
+	}`)(manager);
+	const subjects = {ref1: kit(syncImpls(1)).sync, plain: loop(plain), attached: loop(attached), detached: loop(detached)};
+	const times = await interleave(subjects, {rounds: context.rounds, calls: context.quick ? 100_000 : 500_000});
+	const ref1 = medianOf(times.ref1);
+	const row = (name: string, key: keyof typeof times) => context.row({name, value: medianOf(times[key]), unit: 'ns', ratio: medianOf(times[key]) / ref1});
+	row('PluginManager.callHook, 1 impl, never attached', 'plain');
+	row('PluginManager.callHook, 1 impl, monitor attached', 'attached');
+	row('PluginManager.callHook, 1 impl, monitor detached', 'detached');
+	context.goal({id: 'detached-overhead-manager', measured: medianRatio(times.detached, times.plain), limit: 1.05, unit: 'x', note: 'PluginManager.callHook after detach / never attached'});
+}
+
+async function memory(context: BenchContext): Promise<void> {
+	// Retained bytes per recorded call: 10 M calls spread over 100 series.
+	const monitor = new PerformanceMonitor({samplers: false, alerts: false});
+	const wrapped = Array.from({length: 100}, (_, index) => monitor.wrap(compileFresh<Impl>('(x) => x + 1'), {op: `op${index}`, plugin: `plugin${index % 10}`, kind: 'hook'}));
+	const run = compileFresh<(fns: Impl[], n: number) => number>(`(fns, n) => {
+		let sum = 0;
+		for (let i = 0; i < n; i++) sum += fns[i % 100](i);
+		return sum;
+	}`);
+	run(wrapped, 200_000);
+	const calls = context.quick ? 2_000_000 : 10_000_000;
+	const before = retainedBytes();
+	run(wrapped, calls);
+	const after = retainedBytes();
+	let recorded = 0;
+	for (const series of monitor.registry.all()) recorded += series.count;
+	context.row({name: `retained bytes per recorded call (${calls / 1e6} M calls, 100 series)`, value: (after - before) / calls, unit: 'B'});
+	context.goal({id: 'retained-bytes-per-call', measured: Math.max(0, (after - before) / calls), limit: 1, unit: 'B', note: `${recorded} calls recorded; heap + external after GC`});
+
+	// Memory per (hook, plugin) series, measured as heap growth, with one wrapped implementation each.
+	const count = context.quick ? 200 : 1000;
+	const target = new PerformanceMonitor({samplers: false, alerts: false, seriesCap: count + 10});
+	const keep: Impl[] = [];
+	const start = retainedBytes();
+	for (let index = 0; index < count; index++) {
+		const fn = target.wrap((x: number) => x + index, {op: `hook${index % 50}`, plugin: `plugin${Math.floor(index / 50)}`, kind: 'hook'});
+		fn(1);
+		keep.push(fn);
+	}
+	const end = retainedBytes();
+	const perSeries = (end - start) / count;
+	const arithmetic = target.registry.all()[0]?.bytes ?? 0;
+	context.row({name: `bytes per (hook, plugin) series (${count} series, heap growth)`, value: perSeries, unit: 'B', note: `arithmetic: ${arithmetic} B`});
+	context.goal({id: 'series-bytes', measured: perSeries, limit: 65536, unit: 'B', note: `${target.registry.size} series, wrappers kept: ${keep.length}`});
+}
+
+/** The `core` bench section. */
+export const section: BenchSection = {
+	name: 'core',
+	description: 'per-call cost of timing hook implementations, against references measured in the same run',
+	async run(context) {
+		// PERFTOP_BENCH_CORE=sync,async runs only some parts (while working on one of them).
+		const only = process.env['PERFTOP_BENCH_CORE']?.split(',');
+		const parts: Array<[string, (context: BenchContext) => Promise<void>]> = [
+			['sync', syncCalls],
+			['async', asyncCalls],
+			['libraries', libraryCalls],
+			['seed', seedCalls],
+			['manager', managerCalls],
+			['memory', memory],
+		];
+		for (const [name, part] of parts) if (!only || only.includes(name)) await part(context);
+	},
+};

@@ -1,0 +1,142 @@
+import assert from 'node:assert/strict';
+import {describe, test} from 'node:test';
+import {BUCKET_COUNT, RELATIVE_ERROR} from '../../../source/protocol/histogram.js';
+import {Series} from '../../../source/host/metrics/series.js';
+
+const MS = 1e6;
+
+function seriesWith(durationsNs: number[], slots = 6): Series {
+	const series = new Series('query', 'db', 'operation', slots);
+	for (const ns of durationsNs) series.record(ns);
+	return series;
+}
+
+describe('Series', () => {
+	test('keeps count, errors, sum, min and max exactly', () => {
+		const series = seriesWith([2 * MS, 5 * MS, 1 * MS]);
+		series.recordError(4 * MS);
+		const stats = series.stats();
+		assert.equal(stats.count, 4);
+		assert.equal(stats.errors, 1);
+		assert.equal(stats.totalMs, 12);
+		assert.equal(stats.minMs, 1);
+		assert.equal(stats.maxMs, 5);
+		assert.equal(stats.meanMs, 3);
+	});
+
+	test('reports percentiles within the histogram error', () => {
+		const durations = Array.from({length: 1000}, (_, index) => (index + 1) * 1000); // 1 us .. 1 ms
+		const stats = seriesWith(durations).stats();
+		const near = (actual: number | null, expectedMs: number) => assert.ok(actual !== null && Math.abs(actual - expectedMs) <= expectedMs * RELATIVE_ERROR, `${actual} ~ ${expectedMs}`);
+		near(stats.p50Ms, 0.5);
+		near(stats.p95Ms, 0.95);
+		near(stats.p99Ms, 0.99);
+	});
+
+	test('an empty series reports nulls, not zeros or NaN', () => {
+		const stats = new Series('idle', null, 'operation', 6).stats();
+		assert.deepEqual(stats, {count: 0, errors: 0, totalMs: 0, minMs: null, maxMs: null, meanMs: null, p50Ms: null, p95Ms: null, p99Ms: null});
+	});
+
+	test('a duration that is NaN, negative or infinite counts the call but not its duration, and is reported', () => {
+		const invalid: number[] = [];
+		const series = seriesWith([2 * MS]);
+		series.onInvalid = (_series, ns) => invalid.push(ns);
+		series.record(Number.NaN);
+		series.record(-5);
+		series.recordError(Infinity);
+		const stats = series.stats();
+		assert.equal(stats.count, 4);
+		assert.equal(stats.errors, 1);
+		assert.equal(series.invalid, 3);
+		assert.equal(stats.totalMs, 2);
+		assert.equal(stats.maxMs, 2);
+		assert.equal(stats.p99Ms, 2);
+		assert.equal(invalid.length, 3);
+		assert.ok(Number.isNaN(invalid[0]));
+	});
+
+	test('a series of invalid durations only still summarizes without NaN', () => {
+		const series = seriesWith([Number.NaN]);
+		const summary = series.summary(10_000);
+		assert.equal(summary.count, 1);
+		assert.equal(summary.meanMs, null);
+		assert.doesNotThrow(() => JSON.stringify(summary));
+		assert.ok(!JSON.stringify(summary).includes('NaN'));
+	});
+
+	test('calls over the slow threshold are counted and reported; a throwing listener is contained', () => {
+		const series = seriesWith([]);
+		series.slowNs = 10 * MS;
+		const seen: number[] = [];
+		series.onSlow = (_series, ns) => {
+			seen.push(ns);
+			throw new Error('listener bug');
+		};
+		assert.doesNotThrow(() => {
+			series.record(5 * MS);
+			series.record(20 * MS);
+			series.recordError(30 * MS);
+		});
+		assert.equal(series.slow, 2);
+		assert.deepEqual(seen, [20 * MS, 30 * MS]);
+	});
+
+	test('the recent window holds the last slots only', () => {
+		const series = seriesWith([1 * MS, 1 * MS], 3);
+		series.recordError(3 * MS);
+		assert.equal(series.summary(30_000).recent.count, 3);
+		assert.equal(series.summary(30_000).recent.errors, 1);
+		series.rotate();
+		series.record(2 * MS);
+		let recent = series.summary(30_000).recent;
+		assert.equal(recent.count, 4);
+		series.rotate();
+		series.rotate(); // the first slot (3 calls) drops out of a 3-slot ring
+		recent = series.summary(30_000).recent;
+		assert.equal(recent.count, 1);
+		assert.equal(recent.errors, 0);
+		assert.ok(recent.p50Ms !== null && Math.abs(recent.p50Ms - 2) <= 2 * RELATIVE_ERROR);
+		// Lifetime figures are untouched by rotation.
+		assert.equal(series.stats().count, 4);
+	});
+
+	test('window rates are calls and errors per second of the covered time', () => {
+		const series = seriesWith(Array.from({length: 50}, () => MS));
+		for (let index = 0; index < 10; index++) series.recordError(MS);
+		const recent = series.summary(20_000).recent;
+		assert.equal(recent.windowMs, 20_000);
+		assert.equal(recent.rate, 3);
+		assert.equal(recent.errorRate, 0.5);
+	});
+
+	test('reset zeroes everything in place', () => {
+		const series = seriesWith([1 * MS, 2 * MS]);
+		series.recordError(Number.NaN);
+		const buckets = series.buckets;
+		series.reset();
+		assert.equal(series.buckets, buckets);
+		assert.deepEqual(series.stats(), new Series('x', null, 'operation', 6).stats());
+		assert.equal(series.summary(1000).recent.count, 0);
+		assert.equal(series.invalid, 0);
+		series.record(3 * MS);
+		assert.equal(series.stats().count, 1);
+	});
+
+	test('memory is fixed: recording allocates no per-call storage and a series stays under 64 KiB', () => {
+		const series = seriesWith([]);
+		const before = series.bytes;
+		for (let index = 0; index < 100_000; index++) series.record(index * 997);
+		assert.equal(series.bytes, before);
+		assert.ok(series.bytes <= 64 * 1024, `${series.bytes} bytes`);
+		assert.equal(series.buckets.length, BUCKET_COUNT);
+	});
+
+	test('an export carries the full histogram, which re-creates the lifetime counts', () => {
+		const series = seriesWith([100, 5000, 5000, 2 * MS]);
+		const exported = series.export(1000);
+		assert.equal(exported.sumNs, 100 + 5000 + 5000 + 2 * MS);
+		const total = exported.histogram.buckets.reduce((sum, [, count]) => sum + count, 0);
+		assert.equal(total, 4);
+	});
+});
