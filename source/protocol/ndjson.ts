@@ -69,7 +69,7 @@ export class NdjsonDecoder {
 			if (this.#pending + (end - start) > this.maxLineBytes) return this.#fail(lines);
 			if (newline === -1) {
 				// Keep a copy: the caller may reuse its buffer.
-				this.#parts.push(bytes.slice(start));
+				this.#parts.push(Uint8Array.prototype.slice.call(bytes, start));
 				this.#pending += bytes.length - start;
 				break;
 			}
