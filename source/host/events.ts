@@ -5,8 +5,10 @@
 import type {HostEvent} from '../protocol/messages.js';
 import type {Faults} from './faults.js';
 
+/** Receives every host event; may throw (that is counted as a fault). */
 export type HostEventListener = (event: HostEvent) => void;
 
+/** The event bus (see the file comment). */
 export class HostEvents {
 	readonly #listeners = new Set<HostEventListener>();
 	readonly #faults: Faults;

@@ -3,6 +3,7 @@
  */
 export type FaultListener = (kind: string, error: unknown) => void;
 
+/** Counts internal faults and reports the first of each kind (see the file comment). */
 export class Faults {
 	/** Total faults counted since start. */
 	count = 0;

@@ -25,6 +25,7 @@ import {Samplers, type SamplerOptions} from './samplers/index.js';
 import {resolveThresholds, type PerformanceThresholds} from './thresholds.js';
 import {PERFTOP_VERSION} from './version.js';
 
+/** Options of a PerformanceMonitor; every one is optional. */
 export interface MonitorOptions {
 	/** Host name shown to clients (default: the main script's file name). */
 	name?: string;
@@ -69,6 +70,7 @@ export interface PluginLoadRecord {
 	error: string | null;
 }
 
+/** Which series a wrapped function records into. */
 export interface WrapOptions {
 	op: string;
 	plugin?: string;
@@ -84,6 +86,11 @@ export interface PerformanceSummary {
 	alerts: AlertData[];
 }
 
+/**
+ * The monitor a host embeds. Timing: time(), wrap(), monitorOperation(), instrument(). Data: getPerformanceSummary(),
+ * getPluginPerformance(), snapshot(), exportMetrics(). Nothing it does on a host call can throw into the host:
+ * internal failures are counted in `faults` and reported once per kind.
+ */
 export class PerformanceMonitor implements MonitorHandle {
 	readonly host: HostInfo;
 	readonly faults: Faults;
@@ -397,7 +404,8 @@ export class PerformanceMonitor implements MonitorHandle {
 
 	/**
 	 * Writes the full metrics as JSON to `path`. Refuses to overwrite an existing file unless `overwrite`.
-	 * Returns the path written.
+	 * Returns the path written. This is an explicit request, so it throws when the file cannot be written
+	 * (exists, no permission, disk full) instead of failing silently.
 	 */
 	exportMetrics(path: string, {overwrite = false}: {overwrite?: boolean} = {}): string {
 		if (!overwrite && existsSync(path)) throw new Error(`perftop: ${path} already exists; pass {overwrite: true} to replace it`);
@@ -494,4 +502,5 @@ function functionKeys(target: object): PropertyKey[] {
 	return [...keys];
 }
 
+/** A one-line description of anything thrown (re-exported for hosts that print faults). */
 export {describe};

@@ -16,6 +16,7 @@ export interface PerformanceThresholds {
 	eventLoopDelay: number;
 }
 
+/** The defaults: plugin load 2 s, load memory 50 MB, response 1 s, memory +20 %, CPU 80 %, event-loop delay 100 ms. */
 export const defaultThresholds: Readonly<PerformanceThresholds> = Object.freeze({
 	pluginLoadTime: 2000,
 	pluginLoadMemory: 50 * 1024 * 1024,

@@ -8,6 +8,7 @@ import {BUCKET_COUNT} from '../../protocol/histogram.js';
 import type {Faults} from '../faults.js';
 import {Series, type SeriesKind, type SlowListener} from './series.js';
 
+/** Options of a SeriesRegistry. */
 export interface RegistryOptions {
 	/** Maximum number of series (default 1000); further series share one overflow series. */
 	cap?: number;
@@ -25,6 +26,7 @@ export interface RegistryOptions {
 /** The operation name of the series that collects everything past the cap. */
 export const OVERFLOW_OP = '(overflow)';
 
+/** All series of one monitor (see the file comment). */
 export class SeriesRegistry {
 	readonly cap: number;
 	readonly slotMs: number;

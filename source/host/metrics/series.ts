@@ -6,6 +6,7 @@
 import {BUCKET_COUNT, bucketIndex, bucketValue, quantileOf, toHistogramData} from '../../protocol/histogram.js';
 import type {LatencyStats, SeriesExport, SeriesSummary, WindowStats} from '../../protocol/snapshot.js';
 
+/** `hook` for plugin-manager hooks, `operation` for time()/wrap()/instrument(). */
 export type SeriesKind = 'hook' | 'operation';
 
 /** Called (outside the caller's stack frame cost budget: only when a call is slow) with the duration in ns. */
@@ -13,6 +14,7 @@ export type SlowListener = (series: Series, ns: number) => void;
 
 const NS_PER_MS = 1e6;
 
+/** One (operation, plugin) series (see the file comment). */
 export class Series {
 	readonly op: string;
 	readonly plugin: string | null;
