@@ -209,7 +209,14 @@ function relay(promise: Promise<unknown>, series: Series, clock: Clock, start: b
 	pending.faults = faults;
 	pending.start = start;
 	pending.busy = true;
-	return promise.then(pending.fulfilled, pending.rejected);
+	try {
+		return promise.then(pending.fulfilled, pending.rejected);
+	} catch (error) {
+		// A replaced Promise.prototype.then that throws: the caller gets the untimed promise.
+		pending.busy = false;
+		reportFault(faults, 'record', error);
+		return promise;
+	}
 }
 
 /** Times one call of `fn` into `series` (same guarantees as `timed`). */
