@@ -44,7 +44,11 @@ const service = await startOrdersService({
 	logDir: options.logDir,
 	exclude: options.exclude,
 	thresholds: options.memoryIncrease === undefined ? undefined : {memoryIncrease: options.memoryIncrease},
-	samplers: options.sampleMs === undefined ? undefined : {intervalMs: options.sampleMs},
+	samplers: {
+		intervalMs: options.sampleMs,
+		budget: options.warmupMs === undefined ? undefined : {warmupMs: options.warmupMs},
+		heapGrowth: {minDurationMs: options.heapGrowthMs, majorGcs: options.heapGrowthGcs},
+	},
 	pluginOptions: {'activity-feed': options.leakBytes === undefined ? {} : {contextBytes: options.leakBytes}},
 });
 

@@ -16,6 +16,9 @@ export const HOST_USAGE = `Usage: host.ts [options]
   --leak-bytes <n>       bytes the leaky activity-feed plugin retains per request (default 2048)
   --memory-increase <r>  memory budget threshold, ratio over baseline RSS (default 0.2)
   --sample-ms <n>        process sampling interval while watched (default: perftop's)
+  --warmup-ms <n>        memory budget warm-up before the baseline RSS (default: perftop's, 30 s)
+  --heap-growth-ms <n>   shortest span of rising post-GC heap that counts as growth (default: perftop's, 5 min)
+  --heap-growth-gcs <n>  rising major GCs in a row that count as growth (default: perftop's, 5)
   --exit-with-stdin      stop when stdin ends (for parent processes)`;
 
 /** The host's options. */
@@ -31,6 +34,9 @@ export interface HostOptions {
 	leakBytes: number | undefined;
 	memoryIncrease: number | undefined;
 	sampleMs: number | undefined;
+	warmupMs: number | undefined;
+	heapGrowthMs: number | undefined;
+	heapGrowthGcs: number | undefined;
 	exitWithStdin: boolean;
 	help: boolean;
 }
@@ -51,6 +57,9 @@ export function parseHostArgs(args: string[]): HostOptions {
 			'leak-bytes': {type: 'string'},
 			'memory-increase': {type: 'string'},
 			'sample-ms': {type: 'string'},
+			'warmup-ms': {type: 'string'},
+			'heap-growth-ms': {type: 'string'},
+			'heap-growth-gcs': {type: 'string'},
 			'exit-with-stdin': {type: 'boolean'},
 			help: {type: 'boolean'},
 		},
@@ -78,6 +87,9 @@ export function parseHostArgs(args: string[]): HostOptions {
 		leakBytes: number('leak-bytes', values['leak-bytes'], 0, true),
 		memoryIncrease: number('memory-increase', values['memory-increase'], 0),
 		sampleMs: number('sample-ms', values['sample-ms'], 10, true),
+		warmupMs: number('warmup-ms', values['warmup-ms'], 0, true),
+		heapGrowthMs: number('heap-growth-ms', values['heap-growth-ms'], 0, true),
+		heapGrowthGcs: number('heap-growth-gcs', values['heap-growth-gcs'], 1, true),
 		exitWithStdin: values['exit-with-stdin'] ?? false,
 		help: values.help ?? false,
 	};

@@ -186,7 +186,7 @@ function build(kind: RequestKind, next: () => number, maxOrderId: number): {meth
 				if (next() < 0.4) params.set('status', choose(ORDER_STATUSES));
 				return {method: 'GET', path: `/orders?${params}`};
 			}
-			const params = new URLSearchParams({page: String(1 + Math.floor(next() * next() * 20)), pageSize: choose(['25', '50']), sort: choose(Object.keys(SORT_COLUMNS)), dir: choose(['asc', 'desc'])});
+			const params = new URLSearchParams({page: String(1 + Math.floor(next() * next() * 10)), pageSize: choose(['25', '50']), sort: choose(Object.keys(SORT_COLUMNS)), dir: choose(['asc', 'desc'])});
 			if (next() < 0.5) params.set('status', choose(ORDER_STATUSES));
 			if (next() < 0.2) params.set('customer', choose(CUSTOMER_PREFIXES));
 			return {method: 'GET', path: `/orders?${params}`};

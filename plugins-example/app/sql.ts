@@ -11,11 +11,11 @@ export function normalizeSql(sql: string): string {
 	let text = sql
 		.replace(/--[^\n]*/g, ' ')
 		.replace(/\/\*[\s\S]*?\*\//g, ' ')
-		.replace(/'(?:[^']|'')*'/g, '?')
 		.replace(/\bx'[0-9a-f]*'/gi, '?')
+		.replace(/'(?:[^']|'')*'/g, '?')
+		.replace(/\?\d+/g, '?')
 		.replace(/(?<![\w.])-?\d+(?:\.\d+)?(?:e[+-]?\d+)?(?![\w.])/gi, '?')
 		.replace(/(?<![\w])[:@$][A-Za-z_]\w*/g, '?')
-		.replace(/\?\d+/g, '?')
 		.replace(/\s+/g, ' ')
 		.replace(/\(\s*\?(?:\s*,\s*\?)*\s*\)/g, '(?)')
 		.replace(/\(\s+/g, '(')

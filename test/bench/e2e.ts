@@ -1,0 +1,99 @@
+/**
+ * Bench section `e2e`: the example host (plugins-example, an orders service whose features are plugins)
+ * under closed-loop load, fully monitored (socket served, perf log written, samplers on, one client
+ * subscribed at 1 Hz) against the same host with monitoring off (enabled: false, no socket, no samplers).
+ * Both hosts run for the whole section in their own processes; each round loads one, then the other, in
+ * alternating order, for the same time with the same request sequence.
+ *
+ * The leaky plugin is left out of both hosts (its retention grows with the requests served and would swamp
+ * the RSS comparison) and the slow plugin's route is left out of the mix (its random sleeps hold workers
+ * and add noise to a throughput figure); every other plugin is exercised.
+ */
+import {join} from 'node:path';
+import {setTimeout as sleep} from 'node:timers/promises';
+import {startLoad, type RequestMix} from '../../plugins-example/app/load.js';
+import {startHost, tempDir, watch, type HostProcess} from '../../plugins-example/test/helpers/host-process.js';
+import {median, type BenchSection} from './harness.js';
+
+const CONCURRENCY = 8;
+const MIX: RequestMix = {recommend: 0, activity: 0};
+
+async function rssOf(host: HostProcess): Promise<number> {
+	const response = await fetch(`${host.ready.url}/health`);
+	return ((await response.json()) as {rss: number}).rss;
+}
+
+async function measure(host: HostProcess, durationMs: number, seed: number): Promise<{answered: number; elapsedMs: number; failed: number}> {
+	const load = startLoad({url: host.ready.url, concurrency: CONCURRENCY, mix: MIX, seed});
+	await sleep(durationMs);
+	const stats = await load.stop();
+	return {answered: stats.ok + stats.clientErrors + stats.serverErrors, elapsedMs: stats.elapsedMs, failed: stats.failed};
+}
+
+export const section: BenchSection = {
+	name: 'e2e',
+	description: `plugins-example under closed-loop load (${CONCURRENCY} workers): monitored + client at 1 Hz vs unmonitored`,
+	async run(ctx) {
+		const temp = tempDir('pe-bench-');
+		const common = ['--exclude', 'activity-feed', '--rate', '0'];
+		let monitored: HostProcess | null = null;
+		let unmonitored: HostProcess | null = null;
+		let watcher: ReturnType<typeof watch> | null = null;
+		try {
+			// One after the other: each seeds its own database on first start.
+			monitored = await startHost([...common, '--data-dir', join(temp.dir, 'm'), '--socket', join(temp.dir, 'h.sock'), '--log-dir', join(temp.dir, 'log')], {timeoutMs: 120_000});
+			unmonitored = await startHost([...common, '--data-dir', join(temp.dir, 'u'), '--unmonitored'], {timeoutMs: 120_000});
+			if (!monitored.ready.socket) throw new Error('the monitored host serves no socket');
+			watcher = watch(monitored.ready.socket, 1000);
+			await watcher.until(() => true, 10_000, 'the first snapshot');
+			let snapshots = 0;
+			watcher.client.onSnapshot(() => snapshots++);
+
+			// Each round interleaves short slices (A B B A ...) so that drift in machine load hits both alike.
+			const sliceMs = ctx.quick ? 500 : 1000;
+			const slicesPerMode = ctx.quick ? 2 : 4;
+			// Warm-up: JIT, statement caches, query cache, receipts on disk.
+			await measure(monitored, ctx.quick ? 2000 : 4000, 99);
+			await measure(unmonitored, ctx.quick ? 2000 : 4000, 99);
+
+			const rps = {monitored: [] as number[], unmonitored: [] as number[], ratio: [] as number[]};
+			const rss = {monitored: [] as number[], unmonitored: [] as number[], ratio: [] as number[]};
+			let failed = 0;
+			for (let round = 0; round < ctx.rounds; round++) {
+				const answered = {monitored: 0, unmonitored: 0};
+				const elapsed = {monitored: 0, unmonitored: 0};
+				for (let slice = 0; slice < slicesPerMode * 2; slice++) {
+					// A B B A A B B A ..., with A and B swapped every other round.
+					const isA = slice % 4 === 0 || slice % 4 === 3;
+					const [mode, host] = isA === (round % 2 === 0) ? (['monitored', monitored] as const) : (['unmonitored', unmonitored] as const);
+					const result = await measure(host, sliceMs, round * 100 + slice);
+					answered[mode] += result.answered;
+					elapsed[mode] += result.elapsedMs;
+					failed += result.failed;
+				}
+				const monitoredRps = answered.monitored / (elapsed.monitored / 1000);
+				const unmonitoredRps = answered.unmonitored / (elapsed.unmonitored / 1000);
+				rps.monitored.push(monitoredRps);
+				rps.unmonitored.push(unmonitoredRps);
+				rps.ratio.push(monitoredRps / unmonitoredRps);
+				rss.monitored.push(await rssOf(monitored));
+				rss.unmonitored.push(await rssOf(unmonitored));
+				rss.ratio.push(rss.monitored.at(-1)! / rss.unmonitored.at(-1)!);
+				ctx.log(`round ${round + 1}: monitored ${monitoredRps.toFixed(0)} req/s, unmonitored ${unmonitoredRps.toFixed(0)} req/s`);
+			}
+			const latest = watcher.latest();
+			ctx.row({name: 'unmonitored host, requests/s (reference)', value: median(rps.unmonitored), unit: 'req/s', ratio: 1});
+			ctx.row({name: 'monitored host + client at 1 Hz, requests/s', value: median(rps.monitored), unit: 'req/s', ratio: median(rps.monitored) / median(rps.unmonitored), note: `${snapshots} snapshots received, ${latest?.monitor.series ?? 0} series`});
+			ctx.row({name: 'unmonitored host RSS after warm-up (reference)', value: median(rss.unmonitored) / 1048576, unit: 'MiB', ratio: 1});
+			ctx.row({name: 'monitored host RSS after warm-up', value: median(rss.monitored) / 1048576, unit: 'MiB', ratio: median(rss.monitored) / median(rss.unmonitored)});
+			if (failed > 0) ctx.log(`${failed} requests got no answer`);
+			ctx.goal({id: 'e2e-throughput', measured: median(rps.ratio), limit: 0.97, direction: 'min', unit: 'x', note: 'monitored / unmonitored requests/s, median of per-round ratios'});
+			ctx.goal({id: 'e2e-rss', measured: median(rss.ratio), limit: 1.05, unit: 'x', note: 'monitored / unmonitored RSS after warm-up, median of per-round ratios'});
+			if (snapshots === 0) ctx.log('warning: the attached client received no snapshot during the rounds');
+		} finally {
+			watcher?.close();
+			await Promise.all([monitored?.stop(), unmonitored?.stop()]);
+			temp.remove();
+		}
+	},
+};
