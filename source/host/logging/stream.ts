@@ -94,11 +94,14 @@ export class LogStream {
 		}
 	}
 
-	/** Writes out anything held, synchronously (for process exit). Never throws. */
+	/**
+	 * Writes out anything held, synchronously (for process exit). Never throws. Writes are synchronous,
+	 * so once the file is open nothing is held except what a failing disk refused; SonicBoom's own
+	 * flushSync would retry that forever (it sleeps and loops on ENOSPC), so it is not called.
+	 */
 	flushSync(): void {
 		try {
-			if (this.#stream) this.#stream.flushSync();
-			else if (this.#pending.length > 0 && !this.#failed) this.#writePendingSync();
+			if (!this.#stream && this.#pending.length > 0 && !this.#failed) this.#writePendingSync();
 		} catch (error) {
 			this.#faults.report('perf-log', error);
 		}
@@ -132,7 +135,11 @@ export class LogStream {
 		this.#logger = null;
 		if (!stream) return;
 		await new Promise<void>(resolve => {
-			const timer = setTimeout(resolve, 1000);
+			const timer = setTimeout(() => {
+				// A disk that refuses the last bytes never lets the stream close by itself.
+				stream.destroy();
+				resolve();
+			}, 1000);
 			stream.once('close', () => {
 				clearTimeout(timer);
 				resolve();
@@ -142,6 +149,7 @@ export class LogStream {
 			} catch (error) {
 				this.#faults.report('perf-log', error);
 				clearTimeout(timer);
+				stream.destroy();
 				resolve();
 			}
 		});
