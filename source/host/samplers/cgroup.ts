@@ -14,6 +14,8 @@ export interface CgroupMemory {
 	limit: number | null;
 	/** Bytes currently charged to the cgroup; null when not readable. */
 	usage: number | null;
+	/** The usage file, for cheap re-reads of usage alone between full reads. */
+	usageFile?: string;
 }
 
 /** Where the memory controller lives for this process, from `/proc/self/cgroup`. */
@@ -90,6 +92,7 @@ export async function readCgroupMemory(root = '/'): Promise<CgroupMemory | null>
 	const usageFile = location.version === 2 ? 'memory.current' : 'memory.usage_in_bytes';
 	let limit: number | null = null;
 	let usage: number | null = null;
+	let usagePath: string | undefined;
 	let found = false;
 	for (const dir of ancestry(mount, location.path)) {
 		const dirLimit = await readValue(join(dir, limitFile));
@@ -97,9 +100,15 @@ export async function readCgroupMemory(root = '/'): Promise<CgroupMemory | null>
 		if (!found) {
 			// The first directory that exists is the process's own cgroup (or its closest visible ancestor).
 			found = true;
-			usage = (await readValue(join(dir, usageFile))) ?? null;
+			usagePath = join(dir, usageFile);
+			usage = (await readValue(usagePath)) ?? null;
 		}
 		if (dirLimit !== null && (limit === null || dirLimit < limit)) limit = dirLimit;
 	}
-	return found ? {version: location.version, limit, usage} : null;
+	return found ? {version: location.version, limit, usage, ...(usagePath === undefined ? {} : {usageFile: usagePath})} : null;
+}
+
+/** Re-reads the usage file found by readCgroupMemory(); null when it cannot be read. */
+export async function readCgroupUsage(file: string): Promise<number | null> {
+	return (await readValue(file)) ?? null;
 }

@@ -24,6 +24,8 @@ export interface SamplerOptions {
 	idleIntervalMs?: number;
 	/** Memory budget: warm-up (time and samples), the increase allowed, RSS history length. */
 	budget?: MemoryBudgetOptions;
+	/** Resolution of the event-loop delay histogram, ms (default 50). */
+	eventLoopResolutionMs?: number;
 	/** Heap-growth detection (rising major GCs in a row, shortest span, smallest growth). */
 	heapGrowth?: HeapGrowthOptions;
 	/** System sampling (CPU, memory, disks, cgroup), done only while watched; false turns it off. */
@@ -72,7 +74,7 @@ export class Samplers {
 		this.#now = options.now ?? Date.now;
 		this.#intervalMs = positive(options.intervalMs, 1000);
 		this.#idleIntervalMs = positive(options.idleIntervalMs, 10_000);
-		const sources = {...defaultProcessSources({pidusageMaxAgeMs: Math.max(60_000, this.#idleIntervalMs * 3)}), ...options.sources};
+		const sources = {...defaultProcessSources({pidusageMaxAgeMs: Math.max(60_000, this.#idleIntervalMs * 3), eventLoopResolutionMs: positive(options.eventLoopResolutionMs, 50)}), ...options.sources};
 		this.#process = new ProcessSampler(sources, {budget: options.budget, heapGrowth: options.heapGrowth}, faults, this.#now);
 		this.#system = options.system === false ? null : new SystemSampler(options.system ?? {}, faults, this.#now);
 	}

@@ -148,7 +148,7 @@ export class ProcessSampler {
 			const stats = (this.#gcByKind[entry.kind] ??= {count: 0, pauseMs: 0});
 			stats.count++;
 			stats.pauseMs += entry.pauseMs;
-			if (entry.kind === 'major') {
+			if (entry.kind === 'major' && entry.heapUsed !== undefined) {
 				this.#heapAfterLastMajor = entry.heapUsed;
 				this.heapGrowth.addMajor(this.#now(), entry.heapUsed);
 			}

@@ -5,7 +5,7 @@
  */
 import type {SystemSection} from '../../protocol/snapshot.js';
 import type {Faults} from '../faults.js';
-import {readCgroupMemory, type CgroupMemory} from './cgroup.js';
+import {readCgroupMemory, readCgroupUsage, type CgroupMemory} from './cgroup.js';
 import {ProcSystemSource} from './proc-source.js';
 import type {SystemReading, SystemSource} from './system-source.js';
 import {SourceUnavailableError, WorkerSystemSource, type WorkerSourceOptions} from './worker-source.js';
@@ -18,7 +18,7 @@ export interface SystemSamplerOptions {
 	 * A SystemSource object replaces both (tests).
 	 */
 	source?: 'auto' | 'proc' | 'worker' | SystemSource;
-	/** Disk usage is read at most this often, ms (default 15 000). */
+	/** Disk usage and the cgroup limit are read at most this often, ms (default 15 000). */
 	diskIntervalMs?: number;
 	/** Worker source tuning (timeout, restart backoff). */
 	worker?: WorkerSourceOptions;
@@ -34,6 +34,8 @@ export class SystemSampler {
 	#source: SystemSource | null = null;
 	#section: SystemSection | null = null;
 	#disksAt = Number.NEGATIVE_INFINITY;
+	#cgroup: CgroupMemory | null = null;
+	#cgroupAt = Number.NEGATIVE_INFINITY;
 	#closed = false;
 
 	constructor(options: SystemSamplerOptions, faults: Faults, now: () => number) {
@@ -57,9 +59,9 @@ export class SystemSampler {
 		const source = this.#ensureSource();
 		if (!source) return false;
 		const now = this.#now();
-		const disks = now - this.#disksAt >= (this.#options.diskIntervalMs ?? 15_000);
-		const readCgroup = this.#options.cgroup ?? (() => readCgroupMemory());
-		const [reading, cgroup] = await Promise.allSettled([source.read({disks}), readCgroup()]);
+		const slowEvery = this.#options.diskIntervalMs ?? 15_000;
+		const disks = now - this.#disksAt >= slowEvery;
+		const [reading, cgroup] = await Promise.allSettled([source.read({disks}), this.#readCgroup(now, slowEvery)]);
 		if (this.#closed) return false;
 		if (reading.status === 'rejected') {
 			if (!(reading.reason instanceof SourceUnavailableError)) this.#faults.report('system-sampler', reading.reason);
@@ -68,6 +70,20 @@ export class SystemSampler {
 		if (disks && reading.value.disks !== null) this.#disksAt = now;
 		this.#section = this.#merge(now, reading.value, cgroup.status === 'fulfilled' ? cgroup.value : null);
 		return true;
+	}
+
+	/**
+	 * The cgroup limit is read in full on the slow cadence (it rarely changes); in between, only the usage
+	 * file is re-read, and only when a limit is set.
+	 */
+	async #readCgroup(now: number, slowEvery: number): Promise<CgroupMemory | null> {
+		if (now - this.#cgroupAt >= slowEvery) {
+			this.#cgroupAt = now;
+			this.#cgroup = await (this.#options.cgroup ?? (() => readCgroupMemory()))();
+		} else if (this.#cgroup?.limit != null && this.#cgroup.usageFile !== undefined) {
+			this.#cgroup = {...this.#cgroup, usage: await readCgroupUsage(this.#cgroup.usageFile)};
+		}
+		return this.#cgroup;
 	}
 
 	async close(): Promise<void> {

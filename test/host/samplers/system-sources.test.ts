@@ -73,6 +73,29 @@ describe('proc system source', () => {
 		assert.ok(reading.disks?.some(disk => disk.mount === '/'));
 	});
 
+	it('reads the cgroup limit on the slow cadence and only its usage in between', async t => {
+		const dir = mkdtempSync(join(tmpdir(), 'pt-cg-'));
+		t.after(() => rmSync(dir, {recursive: true, force: true}));
+		const usageFile = join(dir, 'memory.current');
+		writeFileSync(usageFile, '1000\n');
+		let fullReads = 0;
+		const clock = new FakeClock();
+		const {faults} = recordingFaults();
+		const sampler = new SystemSampler({source: new ProcSystemSource(fakeProcRoot(t)), diskIntervalMs: 15_000, cgroup: async () => ({version: 2, limit: 4096, usage: 1000, usageFile, ...(fullReads++ > 0 ? {limit: 8192} : {})})}, faults, clock.now);
+		await sampler.sample();
+		assert.deepEqual(sampler.section()?.cgroup, {limit: 4096, usage: 1000});
+		writeFileSync(usageFile, '2000\n');
+		clock.advance(1000);
+		await sampler.sample();
+		assert.deepEqual(sampler.section()?.cgroup, {limit: 4096, usage: 2000}, 'usage is fresh every sample');
+		assert.equal(fullReads, 1);
+		clock.advance(14_000);
+		await sampler.sample();
+		assert.equal(fullReads, 2);
+		assert.equal(sampler.section()?.cgroup?.limit, 8192, 'a changed limit shows after the slow interval');
+		await sampler.close();
+	});
+
 	it('is a counted fault when /proc is unreadable, and the sampler keeps going', async () => {
 		const {faults, reported} = recordingFaults();
 		const sampler = new SystemSampler({source: new ProcSystemSource('/no/such/perftop/root'), cgroup: async () => null}, faults, Date.now);
