@@ -3,12 +3,8 @@
  * The perftop command line: parses flags (meow) and either renders the live TUI (Ink) or runs a one-shot
  * subcommand. This is the only file where meow and Ink's render() meet.
  */
-import {render} from 'ink';
 import meow from 'meow';
 import type {MetricsExport} from './protocol/snapshot.js';
-import {TerminalApp} from './tui/app.js';
-import {enterAlternateScreen, onSessionEnd} from './tui/terminal.js';
-import {chooseTheme} from './tui/theme.js';
 
 const help = `
   htop for Node.js plugin hosts: per-plugin latency, load cost, errors and cache stats, live.
@@ -116,7 +112,15 @@ async function attach(socket: string): Promise<number> {
 	const format = exportFormat();
 	if (format === null) return usage(`--format must be json or csv, not '${flags.format}'`);
 	if (!Number.isFinite(flags.interval) || flags.interval < 100) return usage('--interval must be a number of milliseconds, at least 100');
-	const [{PerftopClient}, {writeExport}] = await Promise.all([import('./tui/client/client.js'), import('./commands/export-file.js')]);
+	// Ink, React and the app load only for the live view: the one-shot commands start faster without them.
+	const [{render}, {TerminalApp}, {enterAlternateScreen, onSessionEnd}, {chooseTheme}, {PerftopClient}, {writeExport}] = await Promise.all([
+		import('ink'),
+		import('./tui/app.js'),
+		import('./tui/terminal.js'),
+		import('./tui/theme.js'),
+		import('./tui/client/client.js'),
+		import('./commands/export-file.js'),
+	]);
 	const client = new PerftopClient({path: socket, intervalMs: flags.interval, readonly: flags.readonly});
 	const theme = chooseTheme(process.env, {color: flags.color ? undefined : false});
 	const exportFile = (data: MetricsExport) => writeExport(data, {format, dir: flags.exportDir});

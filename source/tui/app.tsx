@@ -56,7 +56,11 @@ export function App({connection, socket, width, height, theme, readonly, interva
 		(input: string, key: Parameters<Parameters<typeof useInput>[0]>[1]) => {
 			const current = latest.current;
 			const outcome = interpretKey(current, input, key, {readonly, rows: pageRows(current, width, height)});
-			if (outcome.action) dispatch(outcome.action);
+			if (outcome.action) {
+				// Keys can arrive faster than React re-renders: the next key must see this one's effect.
+				latest.current = reducer(current, outcome.action);
+				dispatch(outcome.action);
+			}
 			if (outcome.effect)
 				void runEffect(outcome.effect, {
 					connection,

@@ -136,6 +136,14 @@ describe('keys', () => {
 		await app.waitFor(frame => /^ {2}db /m.test(frame) || /^> db /m.test(frame), 'filter cleared');
 	});
 
+	test('keys typed faster than the screen redraws are not lost', async t => {
+		const app = await connectedApp({width: 80, height: 24});
+		t.after(() => app.unmount());
+		app.typeFast('\\', 's', 'e', 'a');
+		const frame = await app.waitFor(f => f.includes('Filter: sea_'), 'the whole filter text');
+		assert.match(frame, /^> search/m);
+	});
+
 	test('Z pauses: the display stays frozen and says PAUSED until Z again', async t => {
 		const app = await connectedApp({width: 80, height: 24});
 		t.after(() => app.unmount());

@@ -30,6 +30,8 @@ export interface RenderedApp {
 	exports: MetricsExport[];
 	frame(): string;
 	press(...keys: string[]): Promise<void>;
+	/** Writes keys one after another without waiting between them (a fast typist). */
+	typeFast(...keys: string[]): void;
 	waitFor(predicate: (frame: string) => boolean, what: string): Promise<string>;
 	/** How many times the app quit. */
 	quits: {count: number};
@@ -84,6 +86,9 @@ export async function renderApp(options: {width: number; height: number; readonl
 				instance.stdin.write(key);
 				await tick(15);
 			}
+		},
+		typeFast(...keys) {
+			for (const key of keys) instance.stdin.write(key);
 		},
 		waitFor,
 		quits,

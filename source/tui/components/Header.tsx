@@ -10,7 +10,6 @@ import {bytes, ms, padEnd, percent} from '../format.js';
 import type {HeaderPlan} from '../layout.js';
 import {CORE_METER_WIDTH} from '../layout.js';
 import type {History} from '../state/history.js';
-import {lastValues} from '../state/ring.js';
 import type {Theme} from '../theme.js';
 import {Meter} from './Meter.js';
 import {Sparkline} from './Sparkline.js';
@@ -23,11 +22,11 @@ export interface HeaderProps {
 	theme: Theme;
 }
 
-function withSpark(meter: ReactNode, values: readonly number[], sparkWidth: number, theme: Theme, max?: number): ReactNode {
+function withSpark(meter: ReactNode, values: ArrayLike<number>, sparkWidth: number, theme: Theme, max?: number): ReactNode {
 	if (sparkWidth <= 0) return meter;
 	return (
 		<Text>
-			{meter} <Sparkline values={lastValues({capacity: values.length, values}, sparkWidth)} width={sparkWidth} max={max} style={theme.sparkline} />
+			{meter} <Sparkline values={values} width={sparkWidth} max={max} style={theme.sparkline} />
 		</Text>
 	);
 }

@@ -39,7 +39,7 @@ export function hookRowText(hook: SeriesSummary, width: number): string {
 	return `  ${padEnd(hook.op, hookNameWidth(width))} ${HOOK_COLUMNS.map(column => padStart(column.text(hook), column.width)).join(' ')} `;
 }
 
-function trendLine(label: string, values: readonly number[], width: number, last: string, theme: Theme) {
+function trendLine(label: string, values: ArrayLike<number>, width: number, last: string, theme: Theme) {
 	const labelWidth = 10;
 	const sparkWidth = Math.max(4, width - labelWidth - last.length - 2);
 	return (

@@ -8,9 +8,11 @@ const BLOCKS = '▁▂▃▄▅▆▇█';
  * The sparkline as text: the last `width` values, scaled from 0 (or the smallest value when it is negative) to
  * `max` (default: the largest value). NaN draws as a space; a list shorter than `width` is padded on the left.
  */
-export function sparkline(values: readonly number[], width: number, max?: number): string {
+export function sparkline(values: ArrayLike<number>, width: number, max?: number): string {
 	if (width <= 0) return '';
-	const shown = values.length > width ? values.slice(values.length - width) : values;
+	const from = Math.max(0, values.length - width);
+	const shown: number[] = [];
+	for (let index = from; index < values.length; index++) shown.push(values[index]!);
 	let top = max ?? Number.NEGATIVE_INFINITY;
 	let bottom = 0;
 	for (const value of shown) {
@@ -30,7 +32,7 @@ export function sparkline(values: readonly number[], width: number, max?: number
 
 /** Props of Sparkline. */
 export interface SparklineProps {
-	values: readonly number[];
+	values: ArrayLike<number>;
 	width: number;
 	max?: number;
 	style: Style;
