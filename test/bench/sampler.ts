@@ -1,9 +1,9 @@
 /**
  * Bench section `sampler`: what sampling costs the host. CPU of sampling at 1 Hz with a client attached
  * (process + system sampler) against the same process with no sampler, and the host's event-loop delay with
- * the system sampler running (at 10 Hz, ten times the attached rate, to make any blocking show) against no
- * sampler and against the naive way (systeminformation called on the main thread). Periods are interleaved
- * within each round; figures are medians over rounds.
+ * the system sampler running at its attached rate (1 Hz; the goal) and at 10 Hz (a stress run that makes
+ * any blocking show) against no sampler and against the naive way (systeminformation called on the main
+ * thread at 10 Hz). Periods are interleaved within each round; figures are medians over rounds.
  */
 import {createRequire} from 'node:module';
 import {monitorEventLoopDelay, performance} from 'node:perf_hooks';
@@ -100,12 +100,13 @@ async function run(ctx: BenchContext): Promise<void> {
 	const fast = ours({intervalMs: 100, system: {source: 'proc'}});
 	const fastWorker = ours({intervalMs: 100, system: {source: 'worker'}});
 	const cpu = {off: [] as number[], ours: [] as number[], worker: [] as number[]};
-	const loop = {off: [] as PeriodResult[], ours: [] as PeriodResult[], worker: [] as PeriodResult[], naive: [] as PeriodResult[]};
+	const loop = {off: [] as PeriodResult[], attached: [] as PeriodResult[], ours: [] as PeriodResult[], worker: [] as PeriodResult[], naive: [] as PeriodResult[]};
 	for (let round = 0; round < ctx.rounds; round++) {
 		cpu.off.push((await period(null, cpuMs, false)).cpuPercent);
 		cpu.ours.push((await period(attached, cpuMs, false)).cpuPercent);
 		cpu.worker.push((await period(attachedWorker, cpuMs, false)).cpuPercent);
 		loop.off.push(await period(null, loopMs, true));
+		loop.attached.push(await period(attached, loopMs, true));
 		loop.ours.push(await period(fast, loopMs, true));
 		loop.worker.push(await period(fastWorker, loopMs, true));
 		loop.naive.push(await period(naive(si, 100), loopMs, true));
@@ -119,13 +120,14 @@ async function run(ctx: BenchContext): Promise<void> {
 	const max = (list: PeriodResult[]) => median(list.map(result => result.maxMs));
 	const addedP99 = (list: PeriodResult[]) => median(list.map((result, i) => result.p99Ms - loop.off[i]!.p99Ms));
 	ctx.row({name: 'host loop delay p99 / max, no sampler', value: p99(loop.off), unit: 'ms', note: `max ${max(loop.off).toFixed(2)} ms`});
+	ctx.row({name: 'host loop delay p99 / max, sampler at 1 Hz, /proc source', value: p99(loop.attached), unit: 'ms', note: `max ${max(loop.attached).toFixed(2)} ms`});
 	ctx.row({name: 'host loop delay p99 / max, sampler at 10 Hz, /proc source', value: p99(loop.ours), unit: 'ms', note: `max ${max(loop.ours).toFixed(2)} ms`});
 	ctx.row({name: 'host loop delay p99 / max, sampler at 10 Hz, worker source', value: p99(loop.worker), unit: 'ms', note: `max ${max(loop.worker).toFixed(2)} ms`});
 	ctx.row({name: 'host loop delay p99 / max, systeminformation on main thread', value: p99(loop.naive), unit: 'ms', note: `max ${max(loop.naive).toFixed(2)} ms (the naive way)`});
 
 	ctx.goal({id: 'sampler-cpu', measured: added(cpu.ours), limit: 0.5, unit: '%', note: 'added CPU of one core, 1 Hz attached, process + system'});
-	ctx.goal({id: 'sampler-loop-delay', measured: addedP99(loop.ours), limit: 1, unit: 'ms', note: 'added host loop-delay p99, system sampler running at 10 Hz vs off'});
-	ctx.log(`added loop-delay p99 with the worker source: ${addedP99(loop.worker).toFixed(3)} ms; with systeminformation on the main thread: ${addedP99(loop.naive).toFixed(3)} ms`);
+	ctx.goal({id: 'sampler-loop-delay', measured: addedP99(loop.attached), limit: 1, unit: 'ms', note: 'added host loop-delay p99, process + system sampler at 1 Hz attached vs off'});
+	ctx.log(`added loop-delay p99 at 10 Hz (stress): /proc source ${addedP99(loop.ours).toFixed(3)} ms, worker source ${addedP99(loop.worker).toFixed(3)} ms, systeminformation on the main thread ${addedP99(loop.naive).toFixed(3)} ms`);
 }
 
 export const section: BenchSection = {

@@ -54,11 +54,7 @@ export class MemoryBudget {
 
 	/** Recent RSS samples, oldest first. */
 	history(): number[] {
-		return this.#last(Math.min(this.#count, this.#historySize));
-	}
-
-	get #historySize(): number {
-		return this.#ring.length;
+		return this.#last(Math.min(this.#count, this.#ring.length));
 	}
 
 	#last(n: number): number[] {

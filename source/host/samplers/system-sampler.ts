@@ -36,7 +36,8 @@ export class SystemSampler {
 	#disksAt = Number.NEGATIVE_INFINITY;
 	#cgroup: CgroupMemory | null = null;
 	#cgroupAt = Number.NEGATIVE_INFINITY;
-	#closed = false;
+	/** Bumped by close(): a reading that was in flight across a close is dropped. */
+	#generation = 0;
 
 	constructor(options: SystemSamplerOptions, faults: Faults, now: () => number) {
 		this.#options = options;
@@ -55,14 +56,14 @@ export class SystemSampler {
 
 	/** Takes one reading; never throws. Resolves true when the section was updated. */
 	async sample(): Promise<boolean> {
-		if (this.#closed) return false;
+		const generation = this.#generation;
 		const source = this.#ensureSource();
 		if (!source) return false;
 		const now = this.#now();
 		const slowEvery = this.#options.diskIntervalMs ?? 15_000;
 		const disks = now - this.#disksAt >= slowEvery;
 		const [reading, cgroup] = await Promise.allSettled([source.read({disks}), this.#readCgroup(now, slowEvery)]);
-		if (this.#closed) return false;
+		if (generation !== this.#generation) return false;
 		if (reading.status === 'rejected') {
 			if (!(reading.reason instanceof SourceUnavailableError)) this.#faults.report('system-sampler', reading.reason);
 			return false;
@@ -86,8 +87,9 @@ export class SystemSampler {
 		return this.#cgroup;
 	}
 
+	/** Releases the source; a later sample() starts a fresh one (the monitor may be started again). */
 	async close(): Promise<void> {
-		this.#closed = true;
+		this.#generation++;
 		const source = this.#source;
 		this.#source = null;
 		if (source) await source.close();

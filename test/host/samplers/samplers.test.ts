@@ -215,6 +215,20 @@ describe('samplers', () => {
 		assert.equal(reported.length, 0);
 	});
 
+	it('samples the system again after a stop and a new start', async () => {
+		const {samplers, system, timers} = setup({watched: true});
+		samplers.start();
+		await samplers.sampleNow();
+		await samplers.stop();
+		const reads = system.reads.length;
+		samplers.start();
+		assert.deepEqual(timers.delays(), [0]);
+		timers.fireNext();
+		await samplers.sampleNow();
+		assert.ok(system.reads.length > reads);
+		await samplers.stop();
+	});
+
 	it('closes the system source on stop', async () => {
 		const {samplers, system} = setup({watched: true});
 		samplers.start();
