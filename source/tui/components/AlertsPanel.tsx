@@ -16,7 +16,8 @@ export interface AlertsPanelProps {
 
 /** One alert as text. */
 export function alertText(alert: AlertData, at: number): string {
-	return `! ${alert.subject}: ${alert.message} (for ${age(at - alert.since)})`;
+	const text = alert.message.includes(alert.subject) ? alert.message : `${alert.subject}: ${alert.message}`;
+	return `! ${text} (for ${age(at - alert.since)})`;
 }
 
 /** Draws the panel in rows + 1 lines. */

@@ -104,7 +104,7 @@ function processLines(proc: ProcessSection | null, history: History, plan: Heade
 	if (proc === null) return [<Text {...theme.text.dim}>{padEnd('Host process: not sampled yet', width)}</Text>];
 	const budget = proc.budgetRss;
 	const rssRatio = budget ? proc.rss / budget : null;
-	const rssText = budget ? `${bytes(proc.rss)}/${bytes(budget)} budget` : `${bytes(proc.rss)} (baseline pending)`;
+	const rssText = budget ? `${bytes(proc.rss)}/${bytes(budget)} budget` : `${bytes(proc.rss)} baseline pending`;
 	const loop = proc.eventLoop;
 	const loopRatio = loop ? Math.min(1, loop.p99Ms / 100) : null;
 	return [
