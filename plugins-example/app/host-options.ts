@@ -4,6 +4,7 @@
 import {parseArgs} from 'node:util';
 import {PLUGIN_NAMES, type PluginName} from './service.js';
 
+/** The host's --help text. */
 export const HOST_USAGE = `Usage: host.ts [options]
   --socket <path>        serve perftop clients on this socket (default: none)
   --port <n>             HTTP port on 127.0.0.1 (default: any free port)

@@ -12,11 +12,13 @@ import {ORDER_STATUSES, SORT_COLUMNS} from './orders.js';
 
 /** Request kinds and their relative weights. */
 export type RequestMix = Partial<Record<RequestKind, number>>;
+/** The kinds of request the generator sends. */
 export type RequestKind = 'list' | 'stats' | 'get' | 'update' | 'receipt' | 'recommend' | 'quote' | 'activity' | 'payment';
 
 /** The demo's mix: mostly table reads, some writes, every plugin exercised. */
 export const DEFAULT_MIX: Readonly<Record<RequestKind, number>> = Object.freeze({list: 42, stats: 4, get: 18, update: 2, receipt: 12, recommend: 8, quote: 10, activity: 3, payment: 1});
 
+/** Options of startLoad(). */
 export interface LoadOptions {
 	/** Base URL of the service; must be a loopback address. */
 	url: string;

@@ -5,6 +5,7 @@
 
 /** Lifecycle states of an order. */
 export const ORDER_STATUSES = ['pending', 'paid', 'shipped', 'delivered', 'cancelled', 'refunded'] as const;
+/** An order status. */
 export type OrderStatus = (typeof ORDER_STATUSES)[number];
 
 /** Columns the table view can sort by (API name -> column). */
@@ -15,6 +16,7 @@ export const SORT_COLUMNS = {
 	customer: 'customer',
 	items: 'items',
 } as const;
+/** A sort key of the table view. */
 export type SortKey = keyof typeof SORT_COLUMNS;
 
 /** One row of the orders table. */
@@ -75,6 +77,7 @@ export class RequestError extends Error {
 	}
 }
 
+/** Largest page the table view serves. */
 export const MAX_PAGE_SIZE = 100;
 
 /** Reads a ListQuery from URL search parameters, with defaults; throws RequestError for bad values. */

@@ -37,6 +37,7 @@ export function random(seed: number): () => number {
 	};
 }
 
+/** Options of openOrdersDatabase(). */
 export interface OpenOptions {
 	/** Rows to seed into a new database (default 100 000). */
 	rows?: number;

@@ -11,6 +11,7 @@ import {AppServices} from './services.js';
 
 /** The example's plugins, in load order (the database first: the others use what it provides). */
 export const PLUGIN_NAMES = ['database', 'query-cache', 'table-view', 'receipts', 'recommendations', 'shipping-rates', 'activity-feed', 'payments'] as const;
+/** The name of one of the example's plugins. */
 export type PluginName = (typeof PLUGIN_NAMES)[number];
 
 /** Where a plugin's module is. */
@@ -18,6 +19,7 @@ export function pluginPath(name: PluginName): string {
 	return fileURLToPath(new URL(`../plugins/${name}.ts`, import.meta.url));
 }
 
+/** Options of startOrdersService(). */
 export interface ServiceOptions {
 	/** Name shown in perftop (default 'orders-service'). */
 	name?: string;

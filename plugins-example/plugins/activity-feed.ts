@@ -14,6 +14,7 @@ interface IndexedEntry extends ActivityEntry {
 	context: string;
 }
 
+/** The activity-feed plugin (leaky on purpose); a factory, so each load gets its own state. */
 export default function activityFeedPlugin(): Plugin {
 	const feed: ActivityEntry[] = [];
 	// The bug: nothing ever deletes from this index.

@@ -11,6 +11,7 @@ import {OrderStore} from '../app/order-store.js';
 import {openOrdersDatabase} from '../app/seed.js';
 import {appServices, type AppServices} from '../app/services.js';
 
+/** The database plugin; a factory, so each load gets its own connection. */
 export default function databasePlugin(): Plugin {
 	let store: OrderStore | null = null;
 	let app: AppServices | null = null;

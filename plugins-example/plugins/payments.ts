@@ -6,6 +6,7 @@
 import type {Plugin} from 'perftop';
 import type {HookImplementations} from '../app/hooks.js';
 
+/** The payments plugin (fails to load without credentials); a factory. */
 export default function paymentsPlugin(): Plugin {
 	let apiKey = '';
 

@@ -7,6 +7,7 @@ import type {HookImplementations} from '../app/hooks.js';
 import {QueryCache} from '../app/query-cache.js';
 import {appServices, type AppServices} from '../app/services.js';
 
+/** The query-cache plugin; a factory, so each load gets its own cache. */
 export default function queryCachePlugin(): Plugin {
 	let cache: QueryCache | null = null;
 	let app: AppServices | null = null;

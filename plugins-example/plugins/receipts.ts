@@ -18,6 +18,7 @@ function render(order: Order, now: number): Receipt {
 	return {orderId: order.id, customer: order.customer, status: order.status, lines, totalCents: order.totalCents, renderedAt: now};
 }
 
+/** The receipts plugin (asynchronous file I/O); a factory. */
 export default function receiptsPlugin(): Plugin {
 	let app: AppServices | null = null;
 	let dir = '';

@@ -8,6 +8,7 @@ import type {Plugin} from 'perftop';
 import type {HookImplementations} from '../app/hooks.js';
 import {appServices, type AppServices} from '../app/services.js';
 
+/** The recommendations plugin (slow now and then); a factory. */
 export default function recommendationsPlugin(): Plugin {
 	let app: AppServices | null = null;
 	let slowShare = 0.08;

@@ -18,6 +18,7 @@ export class CarrierError extends Error {
 
 const CARRIERS = ['DHL', 'UPS', 'PostNL', 'DPD'];
 
+/** The shipping-rates plugin (fails now and then); a factory. */
 export default function shippingRatesPlugin(): Plugin {
 	let app: AppServices | null = null;
 	let failureShare = 0.1;

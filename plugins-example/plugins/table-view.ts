@@ -7,6 +7,7 @@ import type {HookImplementations} from '../app/hooks.js';
 import {QueryCache} from '../app/query-cache.js';
 import {appServices, type AppServices} from '../app/services.js';
 
+/** The table-view plugin; a factory. */
 export default function tableViewPlugin(): Plugin {
 	let app: AppServices | null = null;
 	const services = (): AppServices => {
