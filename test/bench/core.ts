@@ -181,25 +181,33 @@ async function syncCalls(context: BenchContext): Promise<void> {
 	const monitor = new PerformanceMonitor({samplers: false, alerts: false});
 	const disabled = new PerformanceMonitor({samplers: false, alerts: false, enabled: false});
 	const counts = new Float64Array(BUCKET_COUNT);
+	// The reference and the disabled monitor run identical code; three compiled copies of each average out
+	// code placement, which alone can move a 30 ns loop by several per cent.
 	const subjects = {
-		ref1: kit(syncImpls(1)).sync,
+		ref1a: kit(syncImpls(1)).sync,
+		ref1b: kit(syncImpls(1)).sync,
+		ref1c: kit(syncImpls(1)).sync,
 		floor1: kit(syncImpls(1).map(impl => wrapWith(FLOOR_WRAPPER, impl, counts))).sync,
 		ours1: kit(hookWrap(monitor, syncImpls(1))).sync,
-		disabled1: kit(hookWrap(disabled, syncImpls(1))).sync,
+		disabled1a: kit(hookWrap(disabled, syncImpls(1))).sync,
+		disabled1b: kit(hookWrap(disabled, syncImpls(1))).sync,
+		disabled1c: kit(hookWrap(disabled, syncImpls(1))).sync,
 		ref5: kit(syncImpls(5)).sync,
 		floor5: kit(syncImpls(5).map(impl => wrapWith(FLOOR_WRAPPER, impl, counts))).sync,
 		ours5: kit(hookWrap(monitor, syncImpls(5))).sync,
 	};
-	const times = await interleave(subjects, {rounds: context.rounds, calls: context.quick ? 200_000 : 1_000_000});
+	const raw = await interleave(subjects, {rounds: context.rounds, calls: context.quick ? 100_000 : 250_000, reps: context.quick ? 3 : 5});
+	const mean = (...lists: number[][]) => lists[0]!.map((_, round) => lists.reduce((sum, list) => sum + list[round]!, 0) / lists.length);
+	const times = {...raw, ref1: mean(raw.ref1a, raw.ref1b, raw.ref1c), disabled1: mean(raw.disabled1a, raw.disabled1b, raw.disabled1c)};
 	const ref1 = medianOf(times.ref1);
 	const ref5 = medianOf(times.ref5);
-	context.row({name: 'reference sync hook call, 1 impl', value: ref1, unit: 'ns', ratio: 1});
+	context.row({name: 'reference sync hook call, 1 impl', value: ref1, unit: 'ns', ratio: 1, note: 'mean of 3 compiled copies'});
 	context.row({name: 'reference sync hook call, 5 impls', value: ref5, unit: 'ns', ratio: ref5 / ref1});
 	context.row({name: 'floor: 2 x hrtime.bigint + JS histogram, 1 impl', value: medianOf(times.floor1), unit: 'ns', ratio: medianOf(times.floor1) / ref1, note: `+${medianAdded(times.floor1, times.ref1).toFixed(1)} ns`});
 	context.row({name: 'floor, 5 impls', value: medianOf(times.floor5), unit: 'ns', ratio: medianOf(times.floor5) / ref1, note: `+${(medianAdded(times.floor5, times.ref5) / 5).toFixed(1)} ns per impl`});
 	context.row({name: 'perftop monitor.wrap, 1 sync impl', value: medianOf(times.ours1), unit: 'ns', ratio: medianOf(times.ours1) / ref1, note: `+${medianAdded(times.ours1, times.ref1).toFixed(1)} ns`});
 	context.row({name: 'perftop monitor.wrap, 5 sync impls', value: medianOf(times.ours5), unit: 'ns', ratio: medianOf(times.ours5) / ref1, note: `+${(medianAdded(times.ours5, times.ref5) / 5).toFixed(1)} ns per impl`});
-	context.row({name: 'perftop disabled monitor (wrap returns fn), 1 impl', value: medianOf(times.disabled1), unit: 'ns', ratio: medianOf(times.disabled1) / ref1});
+	context.row({name: 'perftop disabled monitor (wrap returns fn), 1 impl', value: medianOf(times.disabled1), unit: 'ns', ratio: medianOf(times.disabled1) / ref1, note: 'mean of 3 compiled copies'});
 	context.goal({
 		id: 'sync-overhead-vs-floor',
 		measured: medianAddedRatio(times.ours1, times.floor1, times.ref1),
@@ -267,7 +275,7 @@ async function asyncCalls(context: BenchContext): Promise<void> {
 		naive: kit([wrapWith(FLOOR_ASYNC_WRAPPER, asyncImpl(), counts)]).async,
 		ours: kit(hookWrap(monitor, [asyncImpl()])).async,
 	};
-	const times = await interleave(subjects, {rounds: context.rounds, calls: context.quick ? 20_000 : 100_000});
+	const times = await interleave(subjects, {rounds: context.rounds, calls: context.quick ? 10_000 : 30_000, reps: context.quick ? 3 : 7});
 	const ref = medianOf(times.ref);
 	context.row({name: 'reference async hook call, 1 impl, Promise.all', value: ref, unit: 'ns', ratio: 1});
 	context.row({name: 'naive then() wrapper + JS histogram, 1 async impl', value: medianOf(times.naive), unit: 'ns', ratio: medianOf(times.naive) / ref, note: `+${medianAdded(times.naive, times.ref).toFixed(1)} ns`});
@@ -299,9 +307,9 @@ async function managerCalls(context: BenchContext): Promise<void> {
 	}`)(manager);
 	// Detached vs never attached first, before any wrapped call has run through callHook (attached calls
 	// make its call site polymorphic for every manager in the process, which is a cost of attaching).
-	const calls = context.quick ? 100_000 : 500_000;
-	const idle = await interleave({ref1: kit(syncImpls(1)).sync, plain: loop(plain), detached: loop(detached)}, {rounds: context.rounds, calls});
-	const busy = await interleave({plain: loop(plain), attached: loop(attached)}, {rounds: context.rounds, calls});
+	const calls = context.quick ? 100_000 : 250_000;
+	const idle = await interleave({ref1: kit(syncImpls(1)).sync, plain: loop(plain), detached: loop(detached)}, {rounds: context.rounds, calls, reps: context.quick ? 3 : 5});
+	const busy = await interleave({plain: loop(plain), attached: loop(attached)}, {rounds: context.rounds, calls, reps: context.quick ? 3 : 5});
 	const ref1 = medianOf(idle.ref1);
 	context.row({name: 'PluginManager.callHook, 1 impl, never attached', value: medianOf(idle.plain), unit: 'ns', ratio: medianOf(idle.plain) / ref1});
 	context.row({name: 'PluginManager.callHook, 1 impl, monitor detached', value: medianOf(idle.detached), unit: 'ns', ratio: medianOf(idle.detached) / ref1});

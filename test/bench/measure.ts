@@ -6,6 +6,10 @@
  * each subject `reps` times in a rotating order and keeps its fastest batch (interference from other
  * processes only ever adds time), and a section reports medians over rounds. Ratios between two subjects are
  * taken per round (both measured seconds apart) and their median reported.
+ *
+ * The default clock is the process's CPU time (user + system, all threads, so GC helper threads count):
+ * on a shared machine, time spent waiting for a core while another process runs is not a cost of the code
+ * under test, and wall time would add it at random. `clock: 'wall'` measures elapsed time instead.
  */
 import {median} from './harness.js';
 
@@ -21,12 +25,18 @@ export interface InterleaveOptions {
 	reps?: number;
 	/** Warm-up batches per subject before the first round (default 3). */
 	warmup?: number;
+	/** What a batch's cost is: CPU time of the process (default) or elapsed wall time. */
+	clock?: BatchClock;
 }
+
+/** How a batch is timed (see the file comment). */
+export type BatchClock = 'cpu' | 'wall';
 
 /** Per subject: ns per call of each round. */
 export type RoundTimes<K extends string> = Record<K, number[]>;
 
 let sinkValue = 0;
+const minorGc = (globalThis as {gc?: (options?: {type: 'minor' | 'major'}) => void}).gc;
 
 /** Folds a batch result into a global sink so that no measured work is dead. */
 export function sink(value: number): void {
@@ -38,14 +48,18 @@ export function sinkState(): number {
 	return sinkValue;
 }
 
-/** Nanoseconds per call of one batch of `calls` calls. */
-export async function timeBatch(batch: Batch, calls: number): Promise<number> {
+/** Nanoseconds per call of one batch of `calls` calls, by CPU time (default) or wall time. */
+export async function timeBatch(batch: Batch, calls: number, clock: BatchClock = 'cpu'): Promise<number> {
+	// Start with an empty young generation, so a batch pays for collecting its own garbage, not its predecessor's.
+	minorGc?.({type: 'minor'});
+	const cpu = process.cpuUsage();
 	const start = process.hrtime.bigint();
 	const result = batch(calls);
 	const value = typeof result === 'number' ? result : await result;
-	const elapsed = Number(process.hrtime.bigint() - start);
+	const wall = Number(process.hrtime.bigint() - start);
+	const used = process.cpuUsage(cpu);
 	sink(value);
-	return elapsed / calls;
+	return (clock === 'cpu' ? (used.user + used.system) * 1000 : wall) / calls;
 }
 
 /** Measures every subject interleaved (see the file comment); returns ns per call per round. */
@@ -54,7 +68,7 @@ export async function interleave<K extends string>(subjects: Record<K, Batch>, o
 	const reps = options.reps ?? 3;
 	const warmup = options.warmup ?? 3;
 	for (let index = 0; index < warmup; index++) {
-		for (const name of names) await timeBatch(subjects[name], options.calls);
+		for (const name of names) await timeBatch(subjects[name], options.calls, options.clock);
 	}
 	const times = Object.fromEntries(names.map(name => [name, [] as number[]])) as RoundTimes<K>;
 	for (let round = 0; round < options.rounds; round++) {
@@ -64,7 +78,7 @@ export async function interleave<K extends string>(subjects: Record<K, Batch>, o
 			const shift = (round * reps + rep) % names.length;
 			const order = [...names.slice(shift), ...names.slice(0, shift)];
 			for (const name of order) {
-				const ns = await timeBatch(subjects[name], options.calls);
+				const ns = await timeBatch(subjects[name], options.calls, options.clock);
 				best.set(name, Math.min(best.get(name) ?? Infinity, ns));
 			}
 		}
