@@ -79,7 +79,8 @@ export const section: BenchSection = {
 				rss.monitored.push(await rssOf(monitored));
 				rss.unmonitored.push(await rssOf(unmonitored));
 				rss.ratio.push(rss.monitored.at(-1)! / rss.unmonitored.at(-1)!);
-				ctx.log(`round ${round + 1}: monitored ${monitoredRps.toFixed(0)} req/s, unmonitored ${unmonitoredRps.toFixed(0)} req/s`);
+				const mib = (bytes: number): string => (bytes / 1048576).toFixed(0);
+				ctx.log(`round ${round + 1}: monitored ${monitoredRps.toFixed(0)} req/s ${mib(rss.monitored.at(-1)!)} MiB, unmonitored ${unmonitoredRps.toFixed(0)} req/s ${mib(rss.unmonitored.at(-1)!)} MiB`);
 			}
 			const latest = watcher.latest();
 			ctx.row({name: 'unmonitored host, requests/s (reference)', value: median(rps.unmonitored), unit: 'req/s', ratio: 1});
