@@ -150,7 +150,23 @@ function asyncWrapper(fn: AnyFunction, series: Series, clock: Clock, faults: Fau
 			recordFailure(series, clock, start, faults);
 			throw error;
 		}
-		return relay(promise, series, clock, start, faults);
+		// The reactions are written here, not in a helper, so that they capture only `start` (smaller closures).
+		try {
+			return promise.then(
+				value => {
+					recordOk(series, clock, start, faults);
+					return value;
+				},
+				(reason: unknown) => {
+					recordFailure(series, clock, start, faults);
+					throw reason;
+				},
+			);
+		} catch (error) {
+			// A replaced Promise.prototype.then that throws: the caller gets the untimed promise.
+			reportFault(faults, 'record', error);
+			return promise;
+		}
 	};
 }
 
@@ -171,7 +187,6 @@ function relay(promise: Promise<unknown>, series: Series, clock: Clock, start: b
 			},
 		);
 	} catch (error) {
-		// A replaced Promise.prototype.then that throws: the caller gets the untimed promise.
 		reportFault(faults, 'record', error);
 		return promise;
 	}
