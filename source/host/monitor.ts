@@ -17,6 +17,7 @@ import {Faults, describe, type FaultListener} from './faults.js';
 import type {MonitorHandle} from './handle.js';
 import {serve, type IpcServer, type ServerOptions} from './ipc/server.js';
 import {startPerfLog, type PerfLog, type PerfLogOptions} from './logging/perf-log.js';
+import {instrumentObject} from './metrics/instrument.js';
 import {SeriesRegistry} from './metrics/registry.js';
 import type {Series} from './metrics/series.js';
 import {buildPluginSummaries} from './summaries.js';
@@ -268,40 +269,8 @@ export class PerformanceMonitor implements MonitorHandle {
 		if (target === null || (typeof target !== 'object' && typeof target !== 'function')) throw new TypeError(`perftop: instrument('${pluginName}') needs an object, got ${target === null ? 'null' : typeof target}`);
 		if (!this.#enabled) return () => {};
 		this.#ensurePlugin(pluginName);
-		const record = target as Record<PropertyKey, unknown>;
-		const restore: Array<() => void> = [];
-		for (const key of functionKeys(target)) {
-			const own = Object.getOwnPropertyDescriptor(target, key);
-			const original = record[key] as AnyFunction;
-			const wrapped = this.wrap(original, {op: String(key), plugin: pluginName, kind: options.kind ?? 'operation'});
-			try {
-				if (own && !own.configurable) {
-					// Writable but not configurable: assignment is the only way in, and back.
-					record[key] = wrapped;
-					restore.push(() => {
-						record[key] = original;
-					});
-				} else {
-					Object.defineProperty(target, key, {value: wrapped, writable: true, configurable: true, enumerable: own ? own.enumerable : false});
-					restore.push(own ? () => Object.defineProperty(target, key, own) : () => delete record[key]);
-				}
-			} catch (error) {
-				// A frozen or sealed target: it stays as it is, uninstrumented.
-				this.faults.report('instrument', error);
-			}
-		}
-		let undone = false;
-		return () => {
-			if (undone) return;
-			undone = true;
-			for (const undo of restore) {
-				try {
-					undo();
-				} catch (error) {
-					this.faults.report('instrument', error);
-				}
-			}
-		};
+		const kind = options.kind ?? 'operation';
+		return instrumentObject(target, (original, key) => this.wrap(original, {op: String(key), plugin: pluginName, kind}), this.faults);
 	}
 
 	// ---- plugins ----
@@ -484,22 +453,6 @@ export const protocolVersion = PROTOCOL_VERSION;
 function defaultHostName(): string {
 	const main = process.argv[1];
 	return main ? basename(main).replace(/\.[cm]?[jt]sx?$/, '') : 'node';
-}
-
-/** Keys of function-valued, writable data properties of `target` and its prototypes (not Object's or Function's). */
-function functionKeys(target: object): PropertyKey[] {
-	const keys = new Set<PropertyKey>();
-	const skipped = new Set<PropertyKey>();
-	for (let proto: object | null = target; proto && proto !== Object.prototype && proto !== Function.prototype; proto = Object.getPrototypeOf(proto)) {
-		for (const key of Reflect.ownKeys(proto)) {
-			if (key === 'constructor' || keys.has(key) || skipped.has(key)) continue;
-			const descriptor = Object.getOwnPropertyDescriptor(proto, key);
-			// The nearest definition decides: an own getter or read-only value shadows a method further up.
-			if (descriptor && typeof descriptor.value === 'function' && descriptor.writable) keys.add(key);
-			else skipped.add(key);
-		}
-	}
-	return [...keys];
 }
 
 /** A one-line description of anything thrown (re-exported for hosts that print faults). */

@@ -9,7 +9,7 @@ import type {LatencyStats, SeriesExport, SeriesSummary, WindowStats} from '../..
 /** `hook` for plugin-manager hooks, `operation` for time()/wrap()/instrument(). */
 export type SeriesKind = 'hook' | 'operation';
 
-/** Called (outside the caller's stack frame cost budget: only when a call is slow) with the duration in ns. */
+/** Told about one call (with its duration in ns): a slow one, or one whose duration was invalid. Only those calls pay for it. */
 export type SlowListener = (series: Series, ns: number) => void;
 
 const NS_PER_MS = 1e6;
