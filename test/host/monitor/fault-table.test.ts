@@ -102,8 +102,10 @@ const conditions: Condition[] = [
 		options: () => ({thresholds: {responseTime: 0}, onFault: thrower, onAlert: thrower}),
 		sabotage: monitor => {
 			monitor.events.on(thrower);
+			// A plugin load over the 2 s threshold raises an alert, which goes to the throwing onAlert.
+			monitor.recordPluginLoad({name: 'table', source: null, state: 'loaded', loadMs: 5000, loadBytes: null, loadMemoryMode: null, error: null});
 		},
-		expectFaults: ['event-listener'],
+		expectFaults: ['event-listener', 'alert-callback'],
 	},
 ];
 
