@@ -137,8 +137,18 @@ export class PerformanceMonitor implements MonitorHandle {
 		this.registry.setSlow(this.performanceThresholds.responseTime, (series, ns) => {
 			this.events.emit({kind: 'call.slow', op: series.op, plugin: series.plugin, ms: ns / 1e6, at: this.#now()});
 		});
-		this.cacheRegistry = new CacheRegistry(this.faults, this.events);
-		this.samplers = options.samplers === false ? null : new Samplers(options.samplers ?? {}, this.faults);
+		this.cacheRegistry = new CacheRegistry(this.faults, this.events, {slotMs: options.windowSlotMs, slots: options.windowSlots});
+		this.samplers =
+			options.samplers === false
+				? null
+				: new Samplers(
+						{
+							now: this.#now,
+							...options.samplers,
+							budget: {memoryIncrease: this.performanceThresholds.memoryIncrease, ...options.samplers?.budget},
+						},
+						this.faults,
+					);
 		this.alerts =
 			options.alerts === false
 				? null
@@ -200,6 +210,7 @@ export class PerformanceMonitor implements MonitorHandle {
 	async stop(): Promise<void> {
 		this.#started = false;
 		this.registry.stop();
+		this.cacheRegistry.stop();
 		this.#stopSampleListener?.();
 		this.#stopSampleListener = null;
 		const closing: Array<Promise<void>> = [];
@@ -262,14 +273,14 @@ export class PerformanceMonitor implements MonitorHandle {
 
 	/**
 	 * Wraps every function-valued data property of `target` (own and inherited, except `constructor`; getters
-	 * and read-only properties are left alone) in place, as the operations of plugin `pluginName`. Returns the
+	 * and read-only properties are left alone) in place, as the hooks of plugin `pluginName` (kind 'hook' unless given). Returns the
 	 * undo, which puts the original functions back exactly (own properties restored, inherited ones removed).
 	 */
 	instrument<T extends object>(pluginName: string, target: T, options: {kind?: 'hook' | 'operation'} = {}): () => void {
 		if (target === null || (typeof target !== 'object' && typeof target !== 'function')) throw new TypeError(`perftop: instrument('${pluginName}') needs an object, got ${target === null ? 'null' : typeof target}`);
 		if (!this.#enabled) return () => {};
 		this.#ensurePlugin(pluginName);
-		const kind = options.kind ?? 'operation';
+		const kind = options.kind ?? 'hook';
 		return instrumentObject(target, (original, key) => this.wrap(original, {op: String(key), plugin: pluginName, kind}), this.faults);
 	}
 

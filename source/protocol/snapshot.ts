@@ -94,7 +94,7 @@ export interface EventLoopStats {
 export interface GcStats {
 	/** Counts and total pause by kind since start (kinds: minor, major, incremental, weakcb). */
 	byKind: Record<string, {count: number; pauseMs: number}>;
-	/** Heap used after the last major GC, bytes. */
+	/** Old-generation heap used after the last major GC, bytes. */
 	heapAfterLastMajor: number | null;
 }
 
@@ -173,7 +173,7 @@ export interface CacheSummary {
 	fetches: number;
 	fetchErrors: number;
 	inflightDedups: number;
-	/** hits / (hits + misses) since start or clear; null before any lookup. */
+	/** hits / (hits + misses) since the cache was created (or its stats were reset); null before any lookup. */
 	hitRatio: number | null;
 	/** Same over the recent window. */
 	recentHitRatio: number | null;
