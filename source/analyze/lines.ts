@@ -37,7 +37,7 @@ export interface FileReadResult {
 /** Called per line; `last` is true for a final line without a newline (possibly cut off). */
 export type LineHandler = (line: string, last: boolean) => void;
 
-const CHUNK = 1024 * 1024;
+const CHUNK = 64 * 1024;
 
 /** Reads `path` line by line. Never throws for I/O trouble: it ends up in `error`. */
 export async function readLines(path: string, onLine: LineHandler, limits: ReadLimits = DEFAULT_LIMITS): Promise<FileReadResult> {
