@@ -1,10 +1,10 @@
 #!/usr/bin/env node
 /**
- * The perftop command line: parses flags (meow) and either renders the live TUI (Ink) or runs a one-shot
- * subcommand. This is the only file where meow and Ink's render() meet.
+ * The perftop command line: parses flags (meow) and either starts the live TUI (tui/live.tsx, Ink) or runs a
+ * one-shot subcommand. No JSX and no static import of React here: the live view chooses React's build before
+ * React loads (tui/react-mode.ts).
  */
 import meow from 'meow';
-import type {MetricsExport} from './protocol/snapshot.js';
 
 const help = `
   htop for Node.js plugin hosts: per-plugin latency, load cost, errors and cache stats, live.
@@ -112,38 +112,11 @@ async function attach(socket: string): Promise<number> {
 	const format = exportFormat();
 	if (format === null) return usage(`--format must be json or csv, not '${flags.format}'`);
 	if (!Number.isFinite(flags.interval) || flags.interval < 100) return usage('--interval must be a number of milliseconds, at least 100');
-	// Ink, React and the app load only for the live view: the one-shot commands start faster without them.
-	const [{render}, {TerminalApp}, {enterAlternateScreen, onSessionEnd}, {chooseTheme}, {PerftopClient}, {writeExport}] = await Promise.all([
-		import('ink'),
-		import('./tui/app.js'),
-		import('./tui/terminal.js'),
-		import('./tui/theme.js'),
-		import('./tui/client/client.js'),
-		import('./commands/export-file.js'),
-	]);
-	const client = new PerftopClient({path: socket, intervalMs: flags.interval, readonly: flags.readonly});
-	const theme = chooseTheme(process.env, {color: flags.color ? undefined : false});
-	const exportFile = (data: MetricsExport) => writeExport(data, {format, dir: flags.exportDir});
-	const restoreScreen = enterAlternateScreen(process.stdout);
-	let code = 0;
-	const instance = render(
-		<TerminalApp connection={client} socket={socket} theme={theme} readonly={flags.readonly} intervalMs={flags.interval} exportFile={exportFile} />,
-		{exitOnCtrlC: false, maxFps: 10, patchConsole: true},
-	);
-	const stopListening = onSessionEnd(process.stdin, end => {
-		code = end.code;
-		instance.unmount();
-	});
-	client.connect();
-	try {
-		await instance.waitUntilExit();
-	} finally {
-		stopListening();
-		client.close();
-		instance.cleanup();
-		restoreScreen();
-	}
-	return code;
+	// Ink, React and the app load only for the live view (the one-shot commands start faster without them), and
+	// only after React's build is chosen: nothing above may import React (this file has no JSX for that reason).
+	const {loadWithProductionReact} = await import('./tui/react-mode.js');
+	const {loaded: live} = await loadWithProductionReact(() => import('./tui/live.js'));
+	return live.runLiveView({socket, readonly: flags.readonly, intervalMs: flags.interval, color: flags.color, exportFormat: format, exportDir: flags.exportDir});
 }
 
 async function main(): Promise<number> {

@@ -1,5 +1,6 @@
 /** The key bar at the bottom, generated from the keymap; a prompt or question replaces it while one is open. */
 import {Text} from 'ink';
+import {memo} from 'react';
 import {keyBarEntries, type KeyScope} from '../keymap.js';
 import {padEnd} from '../format.js';
 import type {Theme} from '../theme.js';
@@ -12,8 +13,8 @@ export interface KeyBarProps {
 	theme: Theme;
 }
 
-/** Draws `key label` pairs that fit in `width`. */
-export function KeyBar({scope, readonly, width, theme}: KeyBarProps) {
+/** Draws `key label` pairs that fit in `width` (memoised: its props change only with the view or the size). */
+export const KeyBar = memo(function KeyBar({scope, readonly, width, theme}: KeyBarProps) {
 	const entries = keyBarEntries(scope, {readonly, width});
 	const parts = [];
 	let used = 0;
@@ -31,10 +32,9 @@ export function KeyBar({scope, readonly, width, theme}: KeyBarProps) {
 	return (
 		<Text wrap="truncate-end">
 			{parts}
-			{' '.repeat(Math.max(0, width - used))}
 		</Text>
 	);
-}
+});
 
 /** Props of PromptLine. */
 export interface PromptLineProps {

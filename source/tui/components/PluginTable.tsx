@@ -4,11 +4,12 @@
  * a selection highlight, scrolling by window and one Text per row to stay cheap with hundreds of plugins.
  */
 import {Box, Text} from 'ink';
+import {memo} from 'react';
 import type {PluginSummary} from '../../protocol/snapshot.js';
 import {COLUMNS, errorRatio, nameWidth, type Column} from '../columns.js';
 import {padEnd, padStart} from '../format.js';
 import type {SortOrder} from '../state/rows.js';
-import type {Style, Theme} from '../theme.js';
+import type {Theme} from '../theme.js';
 
 /** Props of PluginTable. */
 export interface PluginTableProps {
@@ -59,36 +60,61 @@ export function rowText(plugin: PluginSummary, width: number): string {
 	return line;
 }
 
-function stateStyle(plugin: PluginSummary, theme: Theme): Style {
-	return theme.plugin[plugin.state];
+/** Where a row's coloured cells are, for a table `width` columns wide (selection marker not included). */
+interface RowPlan {
+	nameEnd: number;
+	stateEnd: number;
+	errorsStart: number;
+	errorsEnd: number;
 }
 
-function Row({plugin, width, selected, focused, theme}: {plugin: PluginSummary; width: number; selected: boolean; focused: boolean; theme: Theme}) {
-	const text = padEnd(rowText(plugin, width), width - 2);
-	if (selected) {
-		return (
-			<Text wrap="truncate-end" {...(focused ? theme.selected : theme.text.emphasis)}>
-				{'>'} {text}
-			</Text>
-		);
-	}
-	// Colour the state cell and, when the plugin has errors, the error cells.
+function rowPlan(width: number): RowPlan {
 	const nameEnd = nameWidth(width);
 	const stateEnd = nameEnd + COLUMNS[1]!.width + 1;
 	const errorsStart = COLUMNS.slice(0, 9).reduce((sum, column) => sum + widthOf(column, width) + 1, 0) - 1;
 	const errorsEnd = errorsStart + COLUMNS[9]!.width + 1 + COLUMNS[10]!.width + 1;
-	const failing = (errorRatio(plugin) ?? 0) > 0;
+	return {nameEnd, stateEnd, errorsStart, errorsEnd};
+}
+
+interface RowProps {
+	/** The row's text (rowText), without the marker. */
+	text: string;
+	state: PluginSummary['state'];
+	failing: boolean;
+	width: number;
+	selected: boolean;
+	focused: boolean;
+	theme: Theme;
+}
+
+/**
+ * One plugin's line: one Text, with nested styling only where a cell is coloured. Memoised on its text, so a
+ * plugin whose numbers did not change is not drawn again by React.
+ */
+const Row = memo(function Row({text, state, failing, width, selected, focused, theme}: RowProps) {
+	if (selected) {
+		return (
+			<Text wrap="truncate-end" {...(focused ? theme.selected : theme.text.emphasis)}>
+				{'> '}
+				{padEnd(text, width - 2)}
+			</Text>
+		);
+	}
+	// Colour the state cell and, when the plugin has errors, the error cells. Trailing blanks are not drawn.
+	const plan = rowPlan(width);
+	const stateText = text.slice(plan.nameEnd, plan.stateEnd);
+	const errorsText = text.slice(plan.errorsStart, plan.errorsEnd);
 	return (
 		<Text wrap="truncate-end">
 			{'  '}
-			{text.slice(0, nameEnd)}
-			<Text {...stateStyle(plugin, theme)}>{text.slice(nameEnd, stateEnd)}</Text>
-			{text.slice(stateEnd, errorsStart)}
-			<Text {...(failing ? theme.status.warn : theme.text.normal)}>{text.slice(errorsStart, errorsEnd)}</Text>
-			{text.slice(errorsEnd)}
+			{text.slice(0, plan.nameEnd)}
+			<Text {...theme.plugin[state]}>{stateText}</Text>
+			{text.slice(plan.stateEnd, plan.errorsStart)}
+			{failing ? <Text {...theme.status.warn}>{errorsText}</Text> : errorsText}
+			{text.slice(plan.errorsEnd).trimEnd()}
 		</Text>
 	);
-}
+});
 
 /** Draws the table in exactly rows + 1 lines. */
 export function PluginTable({plugins, hasSnapshot, total, filter, selected, top, rows, width, sort, focused, theme}: PluginTableProps) {
@@ -96,7 +122,18 @@ export function PluginTable({plugins, hasSnapshot, total, filter, selected, top,
 	const lines = [];
 	const shown = plugins.slice(top, top + rows);
 	for (const plugin of shown) {
-		lines.push(<Row key={plugin.name} plugin={plugin} width={width} selected={plugin.name === selected} focused={focused} theme={theme} />);
+		lines.push(
+			<Row
+				key={plugin.name}
+				text={rowText(plugin, width)}
+				state={plugin.state}
+				failing={(errorRatio(plugin) ?? 0) > 0}
+				width={width}
+				selected={plugin.name === selected}
+				focused={focused}
+				theme={theme}
+			/>,
+		);
 	}
 	if (shown.length === 0) {
 		const message = !hasSnapshot

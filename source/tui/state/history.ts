@@ -35,7 +35,7 @@ export function hookKey(plugin: string, op: string): string {
 /** Empty histories. */
 export function emptyHistory(capacity = HISTORY_CAPACITY): History {
 	const ring = emptyRing(capacity);
-	return {cpu: ring, memory: ring, rss: ring, heap: ring, loopP99: ring, elu: ring, plugins: {}, hooks: {}};
+	return {cpu: ring, memory: ring, rss: ring, heap: ring, loopP99: ring, elu: ring, plugins: Object.create(null) as Record<string, TrendHistory>, hooks: Object.create(null) as Record<string, TrendHistory>};
 }
 
 const value = (x: number | null | undefined): number => (x === null || x === undefined ? Number.NaN : x);
@@ -54,8 +54,9 @@ export function recordSnapshot(history: History, snapshot: Snapshot): History {
 	const system = snapshot.system;
 	const processSection = snapshot.process;
 	const memory = system?.memory ? system.memory.used / Math.max(1, system.memory.total) : null;
-	const plugins: Record<string, TrendHistory> = {};
-	const hooks: Record<string, TrendHistory> = {};
+	// Dictionary objects from the start: adding hundreds of keys to a literal {} costs a hidden class each.
+	const plugins = Object.create(null) as Record<string, TrendHistory>;
+	const hooks = Object.create(null) as Record<string, TrendHistory>;
 	for (const plugin of snapshot.plugins) {
 		plugins[plugin.name] = pushTrend(history.plugins[plugin.name], capacity, plugin.recent.rate, plugin.recent.p99Ms ?? plugin.calls.p99Ms);
 		for (const hook of plugin.hooks) {

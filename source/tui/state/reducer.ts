@@ -8,7 +8,7 @@ import {stepColumn} from '../columns.js';
 import type {ConnectionStatus} from '../connection.js';
 import type {Command} from '../keymap.js';
 import {emptyHistory, recordSnapshot, type History} from './history.js';
-import {indexOfName, nextMatch, scrollTop, visiblePlugins, type SortOrder} from './rows.js';
+import {indexOfName, namesOf, nextMatch, scrollTop, visiblePlugins, type SortOrder} from './rows.js';
 
 /** A question on the prompt line that waits for y/n (or a/s). */
 export type Confirm = {kind: 'clear-cache'; cache: string | null} | {kind: 'reset-metrics'};
@@ -104,8 +104,8 @@ export function initialState(now = 0, options: {sort?: SortOrder} = {}): AppStat
 }
 
 /** Plugin names in table order for the state's snapshot, sort and filter. */
-export function visibleNames(state: AppState): string[] {
-	return state.snapshot ? visiblePlugins(state.snapshot.plugins, state.sort, state.filter).map(plugin => plugin.name) : [];
+export function visibleNames(state: AppState): readonly string[] {
+	return state.snapshot ? namesOf(visiblePlugins(state.snapshot.plugins, state.sort, state.filter)) : [];
 }
 
 function cacheNames(state: AppState): string[] {

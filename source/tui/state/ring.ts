@@ -4,7 +4,8 @@
  *
  * Cost: rings share an append-only buffer twice their capacity. A push from the newest ring writes one slot
  * past every existing view (which none of them can see) and copies only when the buffer is full, so a push
- * is O(1) amortised instead of a copy of the whole history.
+ * is O(1) amortised instead of a copy of the whole history. A push allocates one small object: the values
+ * view is made when read (only the sparklines on screen read theirs).
  */
 
 interface Buffer {
@@ -20,9 +21,19 @@ export interface Ring {
 	readonly values: Float64Array;
 }
 
-interface RingImpl extends Ring {
-	readonly buffer: Buffer;
-	readonly end: number;
+class RingImpl implements Ring {
+	#values: Float64Array | null = null;
+
+	constructor(
+		readonly capacity: number,
+		readonly buffer: Buffer,
+		readonly end: number,
+	) {}
+
+	get values(): Float64Array {
+		this.#values ??= this.buffer.data.subarray(Math.max(0, this.end - this.capacity), this.end);
+		return this.#values;
+	}
 }
 
 /** An empty ring. */
@@ -32,8 +43,7 @@ export function emptyRing(capacity: number): Ring {
 }
 
 function view(buffer: Buffer, capacity: number, end: number): RingImpl {
-	const start = Math.max(0, end - capacity);
-	return {capacity, buffer, end, values: buffer.data.subarray(start, end)};
+	return new RingImpl(capacity, buffer, end);
 }
 
 /** A ring with `value` appended, dropping the oldest value when full. */

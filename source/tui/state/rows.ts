@@ -15,16 +15,53 @@ export function nameMatches(name: string, text: string): boolean {
 	return text === '' || name.toLowerCase().includes(text.toLowerCase());
 }
 
+/** The same order as String#localeCompare with the default locale, without building a collator per call. */
+const collator = new Intl.Collator();
+
 function compare(a: number | string | null, b: number | string | null): number {
 	if (typeof a === 'number' && typeof b === 'number') return a - b;
-	return String(a).localeCompare(String(b));
+	return collator.compare(String(a), String(b));
 }
+
+/** Sorted lists per plugins array (one snapshot's), per sort and filter: the reducer and the screen share them. */
+const sortedCache = new WeakMap<readonly PluginSummary[], Map<string, readonly PluginSummary[]>>();
+/** At most this many sort/filter variants are kept per snapshot (typing a filter makes one per key). */
+const VARIANTS = 8;
 
 /**
  * The plugins to show: those whose name contains `filter`, sorted by `sort`. Missing values sort last in both
- * directions; ties are broken by name so the order is stable from one snapshot to the next.
+ * directions; ties are broken by name so the order is stable from one snapshot to the next. The result is
+ * shared between callers for the same arguments: do not change it.
  */
-export function visiblePlugins(plugins: readonly PluginSummary[], sort: SortOrder, filter: string): PluginSummary[] {
+export function visiblePlugins(plugins: readonly PluginSummary[], sort: SortOrder, filter: string): readonly PluginSummary[] {
+	let variants = sortedCache.get(plugins);
+	if (variants === undefined) {
+		variants = new Map();
+		sortedCache.set(plugins, variants);
+	}
+	const key = `${sort.column}\u0000${sort.descending}\u0000${filter}`;
+	let sorted = variants.get(key);
+	if (sorted === undefined) {
+		if (variants.size >= VARIANTS) variants.clear();
+		sorted = sortPlugins(plugins, sort, filter);
+		variants.set(key, sorted);
+	}
+	return sorted;
+}
+
+const namesCache = new WeakMap<readonly PluginSummary[], readonly string[]>();
+
+/** The names of `plugins` in order (cached per list). */
+export function namesOf(plugins: readonly PluginSummary[]): readonly string[] {
+	let names = namesCache.get(plugins);
+	if (names === undefined) {
+		names = plugins.map(plugin => plugin.name);
+		namesCache.set(plugins, names);
+	}
+	return names;
+}
+
+function sortPlugins(plugins: readonly PluginSummary[], sort: SortOrder, filter: string): PluginSummary[] {
 	const column = columnById(sort.column);
 	const sign = sort.descending ? -1 : 1;
 	const keyed = plugins
@@ -35,7 +72,7 @@ export function visiblePlugins(plugins: readonly PluginSummary[], sort: SortOrde
 		const bMissing = b.key === null || (typeof b.key === 'number' && Number.isNaN(b.key));
 		if (aMissing !== bMissing) return aMissing ? 1 : -1;
 		const byKey = aMissing ? 0 : sign * compare(a.key, b.key);
-		return byKey !== 0 ? byKey : a.plugin.name.localeCompare(b.plugin.name);
+		return byKey !== 0 ? byKey : collator.compare(a.plugin.name, b.plugin.name);
 	});
 	return keyed.map(entry => entry.plugin);
 }

@@ -1,0 +1,224 @@
+/**
+ * A faster frame assembly for Ink 6.8, byte-for-byte the same output.
+ *
+ * Ink turns its render tree into text in `Output#get()`: it allocates one object per screen cell, tokenizes
+ * every written line character by character (new caches every frame), and then walks every cell computing
+ * the ANSI difference to the previous cell with several Sets and arrays. At 200x60 that is ~12 000 cells and
+ * well over 100 000 short-lived objects per frame, whatever is drawn: most of a frame's cost.
+ *
+ * installFastOutput() replaces that method on Ink's Output class with one that produces the same string:
+ * - written lines are tokenized once and kept across frames (two generations, bounded), so unchanged lines
+ *   cost a map lookup;
+ * - a cell is a character and a style number in two plain arrays; styles are interned by their ANSI codes;
+ * - the ANSI text between two styles is computed once per pair, with the same functions Ink uses.
+ * Frames that clip (overflow="hidden") still go through Ink's own method: the TUI does not clip.
+ */
+import {createRequire} from 'node:module';
+import {pathToFileURL} from 'node:url';
+import {ansiCodesToString, diffAnsiCodes, type AnsiCode} from '@alcalzone/ansi-tokenize';
+
+/** A styled character as Ink's Output caches return it. */
+interface StyledChar {
+	value: string;
+	styles: AnsiCode[];
+}
+
+interface OutputCaches {
+	getStyledChars(line: string): StyledChar[];
+	getStringWidth(text: string): number;
+}
+
+type Transformer = (line: string, index: number) => string;
+
+type Operation = {type: 'write'; x: number; y: number; text: string; transformers: Transformer[]} | {type: 'clip'} | {type: 'unclip'};
+
+/** The parts of Ink's Output instance the replacement reads. */
+interface InkOutput {
+	width: number;
+	height: number;
+	operations: Operation[];
+	caches: OutputCaches;
+}
+
+/** The part of Ink's Output class that is replaced. */
+export interface OutputClass {
+	prototype: {get(this: InkOutput): {output: string; height: number}};
+}
+
+/** One tokenized line: characters, their style numbers and printed widths. */
+interface Line {
+	values: string[];
+	styles: number[];
+	widths: number[];
+}
+
+/** Lines kept per generation; two generations are kept. */
+const LINE_CACHE = 4000;
+/** Styles kept before the style table is rebuilt. */
+const STYLE_LIMIT = 4096;
+
+/** Interned styles and the ANSI text between them. */
+class StyleTable {
+	#ids = new Map<string, number>();
+	#styles: AnsiCode[][] = [[]];
+	#transitions = new Map<number, string>();
+
+	constructor() {
+		this.#ids.set('', 0);
+	}
+
+	get size(): number {
+		return this.#styles.length;
+	}
+
+	/** The number of the style made of `codes` (0: no style). */
+	id(codes: AnsiCode[]): number {
+		if (codes.length === 0) return 0;
+		let key = '';
+		for (const code of codes) key += `${code.code}\u0000`;
+		let id = this.#ids.get(key);
+		if (id === undefined) {
+			id = this.#styles.length;
+			this.#styles.push(codes);
+			this.#ids.set(key, id);
+		}
+		return id;
+	}
+
+	/** The ANSI codes that turn style `from` into style `to`, as Ink writes them. */
+	transition(from: number, to: number): string {
+		const key = from * STYLE_LIMIT * 2 + to;
+		let text = this.#transitions.get(key);
+		if (text === undefined) {
+			text = ansiCodesToString(diffAnsiCodes(this.#styles[from]!, this.#styles[to]!));
+			this.#transitions.set(key, text);
+		}
+		return text;
+	}
+}
+
+/** Frame assembly state shared by every Output instance (one TUI per process). */
+class FrameAssembler {
+	#styles = new StyleTable();
+	#lines = new Map<string, Line>();
+	#older = new Map<string, Line>();
+
+	/** Starts a frame: bounds the caches. */
+	begin(): void {
+		if (this.#styles.size > STYLE_LIMIT) {
+			this.#styles = new StyleTable();
+			this.#lines = new Map();
+			this.#older = new Map();
+		} else if (this.#lines.size > LINE_CACHE) {
+			this.#older = this.#lines;
+			this.#lines = new Map();
+		}
+	}
+
+	line(text: string, caches: OutputCaches): Line {
+		let line = this.#lines.get(text);
+		if (line !== undefined) return line;
+		line = this.#older.get(text);
+		if (line === undefined) {
+			const chars = caches.getStyledChars(text);
+			line = {values: [], styles: [], widths: []};
+			for (const char of chars) {
+				line.values.push(char.value);
+				line.styles.push(this.#styles.id(char.styles));
+				line.widths.push(Math.max(1, caches.getStringWidth(char.value)));
+			}
+		}
+		this.#lines.set(text, line);
+		return line;
+	}
+
+	/** A row of cells as Ink prints it: minimal ANSI changes, styles closed at the end, trailing blanks cut. */
+	rowText(values: Array<string | undefined>, styles: number[]): string {
+		let text = '';
+		let previous = -1;
+		for (let index = 0; index < values.length; index++) {
+			const value = values[index];
+			if (value === undefined) continue;
+			const style = styles[index]!;
+			if (previous === -1) text += this.#styles.transition(0, style);
+			else if (style !== previous) text += this.#styles.transition(previous, style);
+			text += value;
+			previous = style;
+		}
+		if (previous > 0) text += this.#styles.transition(previous, 0);
+		return text.trimEnd();
+	}
+}
+
+const assembler = new FrameAssembler();
+
+/** Ink's Output#get, rebuilt on cached lines and interned styles. Same string, same height. */
+function get(this: InkOutput, original: () => {output: string; height: number}): {output: string; height: number} {
+	for (const operation of this.operations) if (operation.type === 'clip') return original.call(this);
+	assembler.begin();
+	const {width, height} = this;
+	const values: Array<Array<string | undefined>> = [];
+	const styles: number[][] = [];
+	for (let y = 0; y < height; y++) {
+		values.push(new Array<string>(width).fill(' '));
+		styles.push(new Array<number>(width).fill(0));
+	}
+	for (const operation of this.operations) {
+		if (operation.type !== 'write' || !operation.text) continue;
+		const {x, y, transformers} = operation;
+		const lines = operation.text.split('\n');
+		for (let index = 0; index < lines.length; index++) {
+			const rowValues = values[y + index];
+			// Ink stops at the first line below the frame (it never moves past a missing row).
+			if (rowValues === undefined) break;
+			const rowStyles = styles[y + index]!;
+			let text = lines[index]!;
+			for (const transformer of transformers) text = transformer(text, index);
+			const line = assembler.line(text, this.caches);
+			let offsetX = x;
+			for (let char = 0; char < line.values.length; char++) {
+				const style = line.styles[char]!;
+				rowValues[offsetX] = line.values[char]!;
+				rowStyles[offsetX] = style;
+				const charWidth = line.widths[char]!;
+				for (let extra = 1; extra < charWidth; extra++) {
+					rowValues[offsetX + extra] = '';
+					rowStyles[offsetX + extra] = style;
+				}
+				offsetX += charWidth;
+			}
+		}
+	}
+	let output = '';
+	for (let y = 0; y < height; y++) output += (y === 0 ? '' : '\n') + assembler.rowText(values[y]!, styles[y]!);
+	return {output, height};
+}
+
+let installed: {prototype: OutputClass['prototype']; original: OutputClass['prototype']['get']} | null = null;
+
+/** Ink's Output class, loaded from the same file Ink itself loads (so it is the class Ink renders with). */
+export async function inkOutputClass(): Promise<OutputClass> {
+	const inkEntry = createRequire(import.meta.url).resolve('ink');
+	const module = (await import(new URL('./output.js', pathToFileURL(inkEntry)).href)) as {default: OutputClass};
+	return module.default;
+}
+
+/** Replaces Ink's frame assembly with the cached one (idempotent). Resolves with a function that undoes it. */
+export async function installFastOutput(): Promise<() => void> {
+	if (!installed) {
+		const Output = await inkOutputClass();
+		const original = Output.prototype.get;
+		Output.prototype.get = function (this: InkOutput) {
+			return get.call(this, original);
+		};
+		installed = {prototype: Output.prototype, original};
+	}
+	return uninstallFastOutput;
+}
+
+/** Puts Ink's own frame assembly back. */
+export function uninstallFastOutput(): void {
+	if (!installed) return;
+	installed.prototype.get = installed.original;
+	installed = null;
+}

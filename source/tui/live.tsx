@@ -1,0 +1,59 @@
+/**
+ * The live view as the CLI runs it: connects a PerftopClient, renders the TUI with Ink on the alternate
+ * screen, and resolves with the exit code when the session ends (q, SIGHUP, SIGTERM, stdin EOF).
+ * The CLI imports this module only after choosing React's build (see react-mode.ts).
+ */
+import {render} from 'ink';
+import {writeExport} from '../commands/export-file.js';
+import type {MetricsExport} from '../protocol/snapshot.js';
+import {TerminalApp} from './app.js';
+import {PerftopClient} from './client/client.js';
+import {installFastOutput} from './fast-output.js';
+import {enterAlternateScreen, onSessionEnd} from './terminal.js';
+import {chooseTheme} from './theme.js';
+
+/** What the live view needs from the command line. */
+export interface LiveViewOptions {
+	socket: string;
+	readonly: boolean;
+	/** Snapshot interval asked of the host, ms. */
+	intervalMs: number;
+	/** false: monochrome whatever the environment says. */
+	color: boolean;
+	exportFormat: 'json' | 'csv';
+	exportDir: string | undefined;
+}
+
+/** Most frames Ink draws per second; snapshots arrive at 1-10 Hz, keys may come faster. */
+export const MAX_FPS = 10;
+
+/** Runs the live view until the session ends; resolves with the exit code. */
+export async function runLiveView(options: LiveViewOptions): Promise<number> {
+	const {socket, readonly, intervalMs} = options;
+	const client = new PerftopClient({path: socket, intervalMs, readonly});
+	const theme = chooseTheme(process.env, {color: options.color ? undefined : false});
+	const exportFile = (data: MetricsExport) => writeExport(data, {format: options.exportFormat, dir: options.exportDir});
+	// Same frames as Ink's own assembly, a fraction of the cost (fast-output.ts).
+	await installFastOutput();
+	const restoreScreen = enterAlternateScreen(process.stdout);
+	let code = 0;
+	const instance = render(<TerminalApp connection={client} socket={socket} theme={theme} readonly={readonly} intervalMs={intervalMs} exportFile={exportFile} />, {
+		exitOnCtrlC: false,
+		maxFps: MAX_FPS,
+		patchConsole: true,
+	});
+	const stopListening = onSessionEnd(process.stdin, end => {
+		code = end.code;
+		instance.unmount();
+	});
+	client.connect();
+	try {
+		await instance.waitUntilExit();
+	} finally {
+		stopListening();
+		client.close();
+		instance.cleanup();
+		restoreScreen();
+	}
+	return code;
+}
