@@ -20,7 +20,7 @@ import {startPerfLog, type PerfLog, type PerfLogOptions} from './logging/perf-lo
 import {instrumentObject} from './metrics/instrument.js';
 import {SeriesRegistry} from './metrics/registry.js';
 import type {Series} from './metrics/series.js';
-import {buildPluginSummaries} from './summaries.js';
+import {SummaryBuilder} from './summaries.js';
 import {guardClock, hrClock, timeCall, timed, type AnyFunction, type Clock} from './metrics/timing.js';
 import {Samplers, type SamplerOptions} from './samplers/index.js';
 import {resolveThresholds, type PerformanceThresholds} from './thresholds.js';
@@ -117,6 +117,7 @@ export class PerformanceMonitor implements MonitorHandle {
 	#resetAt: number | null = null;
 	#started = false;
 	#stopSampleListener: (() => void) | null = null;
+	readonly #summaryBuilder: SummaryBuilder;
 
 	constructor(options: MonitorOptions = {}) {
 		this.#options = options;
@@ -134,6 +135,7 @@ export class PerformanceMonitor implements MonitorHandle {
 			slots: options.windowSlots,
 			now: this.#now,
 		});
+		this.#summaryBuilder = new SummaryBuilder(this.registry);
 		this.registry.setSlow(this.performanceThresholds.responseTime, (series, ns) => {
 			this.events.emit({kind: 'call.slow', op: series.op, plugin: series.plugin, ms: ns / 1e6, at: this.#now()});
 		});
@@ -332,7 +334,7 @@ export class PerformanceMonitor implements MonitorHandle {
 	}
 
 	#summaries(): {plugins: PluginSummary[]; series: SeriesSummary[]} {
-		return buildPluginSummaries([...this.#plugins.values()], this.registry);
+		return this.#summaryBuilder.build(this.#plugins.values());
 	}
 
 	#cacheList(): CacheSummary[] | null {
