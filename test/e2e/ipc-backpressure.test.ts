@@ -41,8 +41,10 @@ test('a client that stops reading leaves host memory bounded by the cap while sn
 	assert.ok(after.server.maxPendingBytes <= DEFAULT_MAX_PENDING_BYTES + largest, `pending ${after.server.maxPendingBytes} <= cap + one snapshot (${largest})`);
 	const peakBuffers = Math.max(...samples.map(sample => sample.memory.arrayBuffers));
 	// Per client at most the cap plus one snapshot; two clients here (the reader may lag too, its snapshots share
-	// the same buffers), plus the line of the current tick and one being released.
-	assert.ok(peakBuffers - before.memory.arrayBuffers < 2 * (DEFAULT_MAX_PENDING_BYTES + largest) + 2 * largest, `retained buffers grew by ${Math.round((peakBuffers - before.memory.arrayBuffers) / 1048576)} MiB`);
+	// the same buffers), plus the line of the current tick, one being released and the socket layer's own
+	// buffers (seen up to one cap more on a loaded machine). Unbounded it would be 100+ MiB.
+	const bound = 3 * (DEFAULT_MAX_PENDING_BYTES + largest);
+	assert.ok(peakBuffers - before.memory.arrayBuffers < bound, `retained buffers grew by ${Math.round((peakBuffers - before.memory.arrayBuffers) / 1048576)} MiB (bound ${Math.round(bound / 1048576)} MiB)`);
 	const received = reader.messages.filter(message => message['type'] === 'snapshot').length;
 	assert.ok(received >= 3, `the reading client kept getting snapshots (${received})`);
 	assert.deepEqual(after.faults, {});
