@@ -14,6 +14,10 @@
  *   (counted, reported once per kind), and the reaction attached to a promise never rejects.
  * - Only native promises are timed to settlement. Other thenables (query builders, lazy values) are returned
  *   untouched and timed as sync calls, because calling their `then` could start work the caller never asked for.
+ *
+ * Code that already awaits or combines the promises it gets (the plugin manager's sequential and parallel hook
+ * calls) can time a call without the wrapper's extra reaction: `timingOf(wrapper)` gives the wrapped function
+ * and where it records, and recordSince / recordErrorSince record with the same guarantees.
  */
 import type {Series} from './series.js';
 
@@ -41,7 +45,7 @@ export function isAsyncFunction(fn: AnyFunction): boolean {
 }
 
 /** True only for native promises (not subclasses, not other thenables). */
-function isNativePromise(value: object): value is Promise<unknown> {
+export function isNativePromise(value: object): value is Promise<unknown> {
 	return Object.getPrototypeOf(value) === PromisePrototype;
 }
 
@@ -75,8 +79,8 @@ export function guardClock(clock: Clock, faults: FaultSink = silentSink): Clock 
 	};
 }
 
-/** Records a success of `series` started at `start`; never throws. */
-function recordOk(series: Series, clock: Clock, start: bigint, faults: FaultSink): void {
+/** Records a success of `series` started at `start` (read from `clock`); never throws. */
+export function recordSince(series: Series, clock: Clock, start: bigint, faults: FaultSink): void {
 	try {
 		series.record(Number(clock() - start));
 	} catch (error) {
@@ -84,8 +88,8 @@ function recordOk(series: Series, clock: Clock, start: bigint, faults: FaultSink
 	}
 }
 
-/** Records a failure of `series` started at `start`; never throws. */
-function recordFailure(series: Series, clock: Clock, start: bigint, faults: FaultSink): void {
+/** Records a failure of `series` started at `start` (read from `clock`); never throws. */
+export function recordErrorSince(series: Series, clock: Clock, start: bigint, faults: FaultSink): void {
 	try {
 		series.recordError(Number(clock() - start));
 	} catch (error) {
@@ -97,13 +101,35 @@ function recordFailure(series: Series, clock: Clock, start: bigint, faults: Faul
 function settle<T>(promise: Promise<T>, series: Series, clock: Clock, start: bigint, faults: FaultSink): Promise<T> {
 	try {
 		promise.then(
-			() => recordOk(series, clock, start, faults),
-			() => recordFailure(series, clock, start, faults),
+			() => recordSince(series, clock, start, faults),
+			() => recordErrorSince(series, clock, start, faults),
 		);
 	} catch (error) {
 		reportFault(faults, 'record', error);
 	}
 	return promise;
+}
+
+/** What a wrapper made by `timed` calls and where it records (see timingOf). */
+export interface TimedParts {
+	/** The wrapped function itself. */
+	readonly fn: AnyFunction;
+	readonly series: Series;
+	/** Never throws (a guarded clock). */
+	readonly clock: Clock;
+	readonly faults: FaultSink;
+}
+
+/** The parts of every live wrapper; weak, so a dropped wrapper costs nothing here. */
+const partsOf = new WeakMap<AnyFunction, TimedParts>();
+
+/**
+ * The parts of a wrapper made by `timed`, or undefined for any other function (e.g. the function a
+ * disabled monitor's wrap() handed back unchanged). Lets a caller that awaits the result anyway time the
+ * wrapped function itself, with recordSince / recordErrorSince, instead of calling the wrapper.
+ */
+export function timingOf(wrapper: AnyFunction): TimedParts | undefined {
+	return partsOf.get(wrapper);
 }
 
 /**
@@ -114,6 +140,7 @@ export function timed<F extends AnyFunction>(fn: F, series: Series, clock: Clock
 	const wrapper = isAsyncFunction(fn) ? asyncWrapper(fn, series, clock, faults) : syncWrapper(fn, series, clock, faults);
 	Object.defineProperty(wrapper, 'name', {value: fn.name, configurable: true});
 	Object.defineProperty(wrapper, 'length', {value: fn.length, configurable: true});
+	partsOf.set(wrapper, {fn, series, clock, faults});
 	return wrapper as F;
 }
 
@@ -125,7 +152,7 @@ function syncWrapper(fn: AnyFunction, series: Series, clock: Clock, faults: Faul
 			// eslint-disable-next-line prefer-rest-params
 			result = fn.apply(this, arguments as unknown as unknown[]);
 		} catch (error) {
-			recordFailure(series, clock, start, faults);
+			recordErrorSince(series, clock, start, faults);
 			throw error;
 		}
 		if (typeof result === 'object' && result !== null && isNativePromise(result)) return settle(result, series, clock, start, faults);
@@ -147,18 +174,18 @@ function asyncWrapper(fn: AnyFunction, series: Series, clock: Clock, faults: Fau
 			promise = fn.apply(this, arguments as unknown as unknown[]);
 		} catch (error) {
 			// An async function throws synchronously only when the engine itself fails (e.g. stack overflow).
-			recordFailure(series, clock, start, faults);
+			recordErrorSince(series, clock, start, faults);
 			throw error;
 		}
 		// The reactions are written here, not in a helper, so that they capture only `start` (smaller closures).
 		try {
 			return promise.then(
 				value => {
-					recordOk(series, clock, start, faults);
+					recordSince(series, clock, start, faults);
 					return value;
 				},
 				(reason: unknown) => {
-					recordFailure(series, clock, start, faults);
+					recordErrorSince(series, clock, start, faults);
 					throw reason;
 				},
 			);
@@ -178,11 +205,11 @@ function relay(promise: Promise<unknown>, series: Series, clock: Clock, start: b
 	try {
 		return promise.then(
 			value => {
-				recordOk(series, clock, start, faults);
+				recordSince(series, clock, start, faults);
 				return value;
 			},
 			(reason: unknown) => {
-				recordFailure(series, clock, start, faults);
+				recordErrorSince(series, clock, start, faults);
 				throw reason;
 			},
 		);
@@ -199,12 +226,12 @@ export function timeCall<T>(fn: () => T, series: Series, clock: Clock = hrClock,
 	try {
 		result = fn();
 	} catch (error) {
-		recordFailure(series, clock, start, faults);
+		recordErrorSince(series, clock, start, faults);
 		throw error;
 	}
 	if (typeof result === 'object' && result !== null && isNativePromise(result)) {
 		return (isAsyncFunction(fn) ? relay(result, series, clock, start, faults) : settle(result, series, clock, start, faults)) as T;
 	}
-	recordOk(series, clock, start, faults);
+	recordSince(series, clock, start, faults);
 	return result;
 }

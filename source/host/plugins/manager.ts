@@ -4,13 +4,15 @@
  * (hook, plugin), errors attributed to the plugin whose implementation threw.
  *
  * Hook calls behave the same with and without a monitor (results, order, errors, async behaviour): the
- * monitor's wrapper passes arguments, results and errors through unchanged. Everything about monitoring is
+ * monitor's timing passes arguments, results and errors through unchanged. Everything about monitoring is
  * decided when a plugin registers or a monitor attaches, so a call only looks up the hook's current array
  * and loops over it.
  */
 import {readdirSync} from 'node:fs';
 import {resolve} from 'node:path';
+import {timingOf} from '../metrics/timing.js';
 import type {PerformanceMonitor, PluginLoadRecord} from '../monitor.js';
+import {callParallel, callSeries} from './calls.js';
 import {LoadStop, PluginError, toPluginError} from './errors.js';
 import {HookTable} from './hook-table.js';
 import {measureLoad} from './measure.js';
@@ -284,16 +286,8 @@ export class PluginManager {
 	 * settled results in registration order. The first throw or rejection stops the sequence and rejects
 	 * with that same error. Plugins registered or removed meanwhile do not change a sequence in progress.
 	 */
-	async callHookSeries(name: string, ...args: unknown[]): Promise<unknown[]> {
-		const implementations = this.#hooks.active.get(name);
-		if (implementations === undefined) return [];
-		const count = implementations.length;
-		const results = new Array<unknown>(count);
-		for (let index = 0; index < count; index++) {
-			const implementation = implementations[index]!;
-			results[index] = await implementation(...args);
-		}
-		return results;
+	callHookSeries(name: string, ...args: unknown[]): Promise<unknown[]> {
+		return callSeries(this.#hooks, name, args);
 	}
 
 	/**
@@ -302,26 +296,15 @@ export class PluginManager {
 	 * rejection (the others are still started); the result rejects with the first rejection to happen.
 	 */
 	callHookParallel(name: string, ...args: unknown[]): Promise<unknown[]> {
-		const implementations = this.#hooks.active.get(name);
-		if (implementations === undefined) return Promise.resolve([]);
-		const count = implementations.length;
-		const pending = new Array<unknown>(count);
-		for (let index = 0; index < count; index++) {
-			try {
-				const implementation = implementations[index]!;
-				pending[index] = implementation(...args);
-			} catch (error) {
-				pending[index] = Promise.reject(error);
-			}
-		}
-		return Promise.all(pending);
+		return callParallel(this.#hooks, name, args);
 	}
 
 	// ---- monitoring ----
 
 	/**
-	 * Attaches a monitor: every implementation (present and future) is wrapped into its (hook, plugin) series,
-	 * load records so far are reported, and later loads are measured with forced GCs when `global.gc`
+	 * Attaches a monitor: every implementation (present and future) is timed into its (hook, plugin) series
+	 * (sync calls run its wrapper; sequential and parallel calls time the raw function themselves, see
+	 * calls.ts), load records so far are reported, and later loads are measured with forced GCs when `global.gc`
 	 * exists (unless the `forceGc` option says otherwise). A manager has one monitor at a time: attaching
 	 * another detaches the first. Returns the detach, which puts the raw implementations back (the same
 	 * function objects) and is a no-op once another monitor was attached.
@@ -333,10 +316,11 @@ export class PluginManager {
 		this.#monitor = monitor;
 		this.#hooks.attach((implementation, hook, plugin) => {
 			try {
-				return monitor.wrap(implementation, {op: hook, plugin, kind: 'hook'}) as HookFunction;
+				const wrapped = monitor.wrap(implementation, {op: hook, plugin, kind: 'hook'}) as HookFunction;
+				return {wrapped, parts: timingOf(wrapped) ?? null};
 			} catch (error) {
 				monitor.faults.report('plugin-wrap', error);
-				return implementation;
+				return {wrapped: implementation, parts: null};
 			}
 		});
 		for (const record of this.#records.values()) this.#tell(target => target.recordPluginLoad(record));

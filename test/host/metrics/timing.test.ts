@@ -4,7 +4,7 @@ import {fileURLToPath, pathToFileURL} from 'node:url';
 import {describe, test} from 'node:test';
 import {Faults} from '../../../source/host/faults.js';
 import {Series} from '../../../source/host/metrics/series.js';
-import {guardClock, isAsyncFunction, timeCall, timed, type Clock} from '../../../source/host/metrics/timing.js';
+import {guardClock, isAsyncFunction, recordErrorSince, recordSince, timeCall, timed, timingOf, type Clock} from '../../../source/host/metrics/timing.js';
 
 /** A clock that moves only when told to, in ns. */
 function manualClock(): {clock: Clock; advance(ns: number): void} {
@@ -274,5 +274,43 @@ describe('recording never reaches the caller', () => {
 		await tick();
 		assert.equal(series.count, 3);
 		assert.equal(series.errors, 1);
+	});
+});
+
+describe('timingOf and recording from outside a wrapper', () => {
+	test('a wrapper made by timed tells what it calls and where it records; other functions tell nothing', () => {
+		const {clock} = manualClock();
+		const {faults} = faultLog();
+		const series = new Series('load', 'p', 'hook', 6);
+		const sync = (x: number) => x;
+		const async = async (x: number) => x;
+		const wrappedSync = timed(sync, series, clock, faults);
+		const wrappedAsync = timed(async, series, clock, faults);
+		assert.deepEqual(timingOf(wrappedSync), {fn: sync, series, clock, faults});
+		assert.equal(timingOf(wrappedAsync)?.fn, async);
+		assert.equal(timingOf(sync), undefined, 'the raw function is not a wrapper');
+		assert.equal(timingOf(() => 1), undefined);
+	});
+
+	test('recordSince and recordErrorSince record the time since start and never throw', () => {
+		const {clock, advance} = manualClock();
+		const {faults, kinds} = faultLog();
+		const series = new Series('op', null, 'operation', 6);
+		const start = clock();
+		advance(250);
+		recordSince(series, clock, start, faults);
+		advance(750);
+		recordErrorSince(series, clock, start, faults);
+		assert.equal(series.count, 2);
+		assert.equal(series.errors, 1);
+		assert.equal(series.sumNs, 250 + 1000);
+		series.record = () => {
+			throw new Error('recording bug');
+		};
+		series.recordError = series.record;
+		recordSince(series, clock, start, faults);
+		recordErrorSince(series, clock, start, faults);
+		assert.deepEqual(kinds, ['record']);
+		assert.equal(faults.byKind()['record'], 2);
 	});
 });

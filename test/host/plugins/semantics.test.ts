@@ -244,6 +244,54 @@ const cases: Case[] = [
 		expected: true,
 		series: {a: [1, 1], b: [1, 0], c: [1, 1]},
 	},
+	{
+		name: "callHookParallel rejects with an earlier implementation's async rejection, not a later synchronous throw",
+		plugins: () => {
+			const failure = new Error('a rejected');
+			return [
+				plugin('a', async () => {
+					throw failure;
+				}),
+				plugin('b', () => {
+					throw new TypeError('b threw synchronously');
+				}),
+				{name: 'failure', hooks: {get: () => failure}},
+			];
+		},
+		run: async manager => {
+			const failure = manager.callHook('get')[0];
+			const caught = await manager.callHookParallel('h').then(
+				() => 'resolved',
+				(error: unknown) => error,
+			);
+			return caught === failure;
+		},
+		expected: true,
+		series: {a: [1, 1], b: [1, 1]},
+	},
+	{
+		name: 'callHookSeries and callHookParallel settle thenables and Promise subclasses as await and Promise.all do',
+		plugins: log => {
+			class Deferred<T> extends Promise<T> {}
+			return [
+				plugin('thenable', (x: number) => ({
+					then(resolve: (value: string) => void) {
+						log.push('then');
+						resolve(`thenable ${x}`);
+					},
+				})),
+				plugin('subclass', (x: number) => Deferred.resolve(`subclass ${x}`)),
+				plugin('plain', (x: number) => ({value: x})),
+			];
+		},
+		run: async (manager, log) => [await manager.callHookSeries('h', 1), await manager.callHookParallel('h', 2), log],
+		expected: [
+			['thenable 1', 'subclass 1', {value: 1}],
+			['thenable 2', 'subclass 2', {value: 2}],
+			['then', 'then'],
+		],
+		series: {thenable: [2, 0], subclass: [2, 0], plain: [2, 0]},
+	},
 ];
 
 async function setUp(mode: Mode, plugins: Plugin[]): Promise<{manager: PluginManager; monitor: PerformanceMonitor | null}> {

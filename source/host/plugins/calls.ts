@@ -1,0 +1,154 @@
+/**
+ * Sequential and parallel hook calls. Without a monitor they loop over the raw implementations. With one
+ * attached they time each implementation themselves, on the reactions the call needs anyway: a sequential
+ * call awaits each result, so the clock is read when the await resumes; a parallel call combines the results
+ * like Promise.all, and each implementation's one reaction both records its timing and collects its value.
+ * No extra promise or reaction per implementation, and callers observe exactly what they would without a
+ * monitor (same values in the same order, the same error objects, the same number of ticks).
+ *
+ * Timing follows the monitor's wrappers: a promise is timed to its settlement, anything else (plain values,
+ * thenables that are not promises) as a sync call; a throw or rejection is recorded as an error of the
+ * implementation that threw; recording never throws into the call. One difference: a Promise subclass is
+ * timed to its settlement here (the wrappers time it as a sync call so as never to call a `then` the caller
+ * did not ask for; here the call awaits every result anyway).
+ */
+import {recordErrorSince, recordSince} from '../metrics/timing.js';
+import type {HookTable, TimedHook} from './hook-table.js';
+
+/**
+ * Calls the implementations of `name` one after the other, awaiting each before starting the next; resolves
+ * with the settled results in order, or rejects with the first throw or rejection (the same object).
+ */
+export async function callSeries(table: HookTable, name: string, args: unknown[]): Promise<unknown[]> {
+	const timed = table.timed;
+	const plan = timed === null ? undefined : timed.get(name);
+	if (plan === undefined) {
+		const implementations = table.active.get(name);
+		if (implementations === undefined) return [];
+		const count = implementations.length;
+		const results = new Array<unknown>(count);
+		for (let index = 0; index < count; index++) {
+			// Called through a local so the implementation gets no `this` (never the array).
+			const implementation = implementations[index]!;
+			results[index] = await implementation(...args);
+		}
+		return results;
+	}
+	const count = plan.length;
+	const results = new Array<unknown>(count);
+	for (let index = 0; index < count; index++) {
+		const {fn, series, clock, faults} = plan[index]!;
+		if (series === null) {
+			results[index] = await fn(...args);
+			continue;
+		}
+		const start = clock();
+		let value: unknown;
+		try {
+			value = fn(...args);
+		} catch (error) {
+			recordErrorSince(series, clock, start, faults);
+			throw error;
+		}
+		if (value instanceof Promise) {
+			try {
+				value = await value;
+			} catch (error) {
+				recordErrorSince(series, clock, start, faults);
+				throw error;
+			}
+			recordSince(series, clock, start, faults);
+			results[index] = value;
+		} else {
+			recordSince(series, clock, start, faults);
+			results[index] = await value;
+		}
+	}
+	return results;
+}
+
+/**
+ * Starts every implementation of `name` before awaiting any, then resolves with all settled results in
+ * order (Promise.all). A synchronous throw counts as that implementation's rejection (the others are still
+ * started); the result rejects with the first rejection to happen.
+ */
+export function callParallel(table: HookTable, name: string, args: unknown[]): Promise<unknown[]> {
+	const timed = table.timed;
+	if (timed !== null) {
+		const plan = timed.get(name);
+		if (plan !== undefined) return timedParallel(plan, args);
+	}
+	const implementations = table.active.get(name);
+	if (implementations === undefined) return Promise.resolve([]);
+	const count = implementations.length;
+	const pending = new Array<unknown>(count);
+	for (let index = 0; index < count; index++) {
+		try {
+			const implementation = implementations[index]!;
+			pending[index] = implementation(...args);
+		} catch (error) {
+			pending[index] = Promise.reject(error);
+		}
+	}
+	return Promise.all(pending);
+}
+
+/**
+ * Promise.all over the timed implementations, step for step: first every implementation is started (a sync
+ * result or throw is recorded at once), then each result gets `Promise.resolve(result).then(...)` in order,
+ * whose reaction records a promise's settlement and collects the value, or rejects the whole.
+ */
+function timedParallel(plan: readonly TimedHook[], args: unknown[]): Promise<unknown[]> {
+	return new Promise<unknown[]>((resolve, reject) => {
+		const count = plan.length;
+		const results = new Array<unknown>(count);
+		// Start times of the implementations whose promise is timed to settlement; undefined for the others.
+		const starts = new Array<bigint | undefined>(count);
+		for (let index = 0; index < count; index++) {
+			const {fn, series, clock, faults} = plan[index]!;
+			if (series === null) {
+				try {
+					results[index] = fn(...args);
+				} catch (error) {
+					results[index] = Promise.reject(error);
+				}
+				continue;
+			}
+			const start = clock();
+			let value: unknown;
+			try {
+				value = fn(...args);
+			} catch (error) {
+				recordErrorSince(series, clock, start, faults);
+				results[index] = Promise.reject(error);
+				continue;
+			}
+			results[index] = value;
+			if (value instanceof Promise) starts[index] = start;
+			else recordSince(series, clock, start, faults);
+		}
+		let remaining = count;
+		for (let index = 0; index < count; index++) {
+			const start = starts[index];
+			if (start === undefined) {
+				Promise.resolve(results[index]).then(value => {
+					results[index] = value;
+					if (--remaining === 0) resolve(results);
+				}, reject);
+				continue;
+			}
+			const {series, clock, faults} = plan[index]!;
+			Promise.resolve(results[index]).then(
+				value => {
+					recordSince(series!, clock, start, faults);
+					results[index] = value;
+					if (--remaining === 0) resolve(results);
+				},
+				(reason: unknown) => {
+					recordErrorSince(series!, clock, start, faults);
+					reject(reason);
+				},
+			);
+		}
+	});
+}
