@@ -8,14 +8,15 @@
  *
  * installFastOutput() replaces that method on Ink's Output class with one that produces the same string:
  * - written lines are tokenized once and kept across frames (two generations, bounded), so unchanged lines
- *   cost a map lookup;
+ *   cost a map lookup; a new line of printable ASCII, box-drawing and block characters and SGR colour codes
+ *   (all the TUI draws) is tokenized by a direct scan, any other line by Ink's own tokenizer;
  * - a cell is a character and a style number in two plain arrays; styles are interned by their ANSI codes;
  * - the ANSI text between two styles is computed once per pair, with the same functions Ink uses.
  * Frames that clip (overflow="hidden") still go through Ink's own method: the TUI does not clip.
  */
 import {createRequire} from 'node:module';
 import {pathToFileURL} from 'node:url';
-import {ansiCodesToString, diffAnsiCodes, type AnsiCode} from '@alcalzone/ansi-tokenize';
+import {ansiCodesToString, diffAnsiCodes, reduceAnsiCodesIncremental, tokenize, type AnsiCode} from '@alcalzone/ansi-tokenize';
 
 /** A styled character as Ink's Output caches return it. */
 interface StyledChar {
@@ -45,15 +46,18 @@ export interface OutputClass {
 	prototype: {get(this: InkOutput): {output: string; height: number}};
 }
 
-/** One tokenized line: characters, their style numbers and printed widths. */
+/** One tokenized line: characters, their style numbers and printed widths (null: every character is 1 wide). */
 interface Line {
 	values: string[];
-	styles: number[];
-	widths: number[];
+	styles: Int32Array;
+	widths: Uint8Array | null;
 }
 
-/** Lines kept per generation; two generations are kept. */
-const LINE_CACHE = 4000;
+/**
+ * Lines kept per generation; two generations are kept. A frame reuses the lines that did not change since
+ * the previous one, so a generation needs to hold about one screen: this bounds memory to a few hundred KB.
+ */
+const LINE_CACHE = 400;
 /** Styles kept before the style table is rebuilt. */
 const STYLE_LIMIT = 4096;
 
@@ -62,6 +66,7 @@ class StyleTable {
 	#ids = new Map<string, number>();
 	#styles: AnsiCode[][] = [[]];
 	#transitions = new Map<number, string>();
+	#after = new Map<string, number>();
 
 	constructor() {
 		this.#ids.set('', 0);
@@ -85,6 +90,24 @@ class StyleTable {
 		return id;
 	}
 
+	/**
+	 * The style after the SGR sequence `sequence` (e.g. `\u001B[1;31m`) is applied to style `from`, reduced
+	 * the way Ink's tokenizer reduces it; null when the sequence is not one Ink reads as SGR codes only.
+	 */
+	after(from: number, sequence: string): number | null {
+		const key = `${from}\u0000${sequence}`;
+		let id = this.#after.get(key);
+		if (id === undefined) {
+			const tokens = tokenize(sequence);
+			if (tokens.length === 0 || tokens.some(token => token.type !== 'ansi')) return null;
+			let codes = this.#styles[from]!;
+			for (const token of tokens) codes = reduceAnsiCodesIncremental(codes, [token as AnsiCode]);
+			id = this.id(codes);
+			this.#after.set(key, id);
+		}
+		return id;
+	}
+
 	/** The ANSI codes that turn style `from` into style `to`, as Ink writes them. */
 	transition(from: number, to: number): string {
 		const key = from * STYLE_LIMIT * 2 + to;
@@ -95,6 +118,46 @@ class StyleTable {
 		}
 		return text;
 	}
+}
+
+const ESC = 0x1b;
+
+/**
+ * Whether code unit `code` is a character that Ink's tokenizer makes a grapheme of its own, one column wide:
+ * printable ASCII, box drawing and block elements (U+2500-U+259F, "ambiguous" width, narrow in Ink).
+ */
+function simpleChar(code: number): boolean {
+	return (code >= 0x20 && code <= 0x7e) || (code >= 0x2500 && code <= 0x259f);
+}
+
+/** Tokenizes `text` by a direct scan, or returns null when it holds anything but simple characters and SGR codes. */
+function scanLine(text: string, styles: StyleTable): Line | null {
+	const values: string[] = [];
+	const ids: number[] = [];
+	let style = 0;
+	for (let index = 0; index < text.length; ) {
+		const code = text.charCodeAt(index);
+		if (code === ESC) {
+			if (text.charCodeAt(index + 1) !== 0x5b) return null;
+			let end = index + 2;
+			for (; end < text.length; end++) {
+				const c = text.charCodeAt(end);
+				if (c === 0x6d) break;
+				if (c !== 0x3b && (c < 0x30 || c > 0x39)) return null;
+			}
+			if (end >= text.length) return null;
+			const next = styles.after(style, text.slice(index, end + 1));
+			if (next === null) return null;
+			style = next;
+			index = end + 1;
+			continue;
+		}
+		if (!simpleChar(code)) return null;
+		values.push(text[index]!);
+		ids.push(style);
+		index++;
+	}
+	return {values, styles: Int32Array.from(ids), widths: null};
 }
 
 /** Frame assembly state shared by every Output instance (one TUI per process). */
@@ -118,15 +181,23 @@ class FrameAssembler {
 	line(text: string, caches: OutputCaches): Line {
 		let line = this.#lines.get(text);
 		if (line !== undefined) return line;
-		line = this.#older.get(text);
+		line = this.#older.get(text) ?? scanLine(text, this.#styles) ?? undefined;
 		if (line === undefined) {
 			const chars = caches.getStyledChars(text);
-			line = {values: [], styles: [], widths: []};
-			for (const char of chars) {
-				line.values.push(char.value);
-				line.styles.push(this.#styles.id(char.styles));
-				line.widths.push(Math.max(1, caches.getStringWidth(char.value)));
+			const values: string[] = [];
+			const styles = new Int32Array(chars.length);
+			let widths: Uint8Array | null = null;
+			for (let index = 0; index < chars.length; index++) {
+				const char = chars[index]!;
+				values.push(char.value);
+				styles[index] = this.#styles.id(char.styles);
+				const width = Math.max(1, caches.getStringWidth(char.value));
+				if (width !== 1) {
+					widths ??= new Uint8Array(chars.length).fill(1);
+					widths[index] = width;
+				}
 			}
+			line = {values, styles, widths};
 		}
 		this.#lines.set(text, line);
 		return line;
@@ -180,7 +251,7 @@ function get(this: InkOutput, original: () => {output: string; height: number}):
 				const style = line.styles[char]!;
 				rowValues[offsetX] = line.values[char]!;
 				rowStyles[offsetX] = style;
-				const charWidth = line.widths[char]!;
+				const charWidth = line.widths === null ? 1 : line.widths[char]!;
 				for (let extra = 1; extra < charWidth; extra++) {
 					rowValues[offsetX + extra] = '';
 					rowStyles[offsetX + extra] = style;

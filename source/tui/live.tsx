@@ -8,6 +8,7 @@ import {writeExport} from '../commands/export-file.js';
 import type {MetricsExport} from '../protocol/snapshot.js';
 import {TerminalApp} from './app.js';
 import {PerftopClient} from './client/client.js';
+import {installBoundedMeasure} from './bounded-measure.js';
 import {installFastOutput} from './fast-output.js';
 import {enterAlternateScreen, onSessionEnd} from './terminal.js';
 import {chooseTheme} from './theme.js';
@@ -33,8 +34,9 @@ export async function runLiveView(options: LiveViewOptions): Promise<number> {
 	const client = new PerftopClient({path: socket, intervalMs, readonly});
 	const theme = chooseTheme(process.env, {color: options.color ? undefined : false});
 	const exportFile = (data: MetricsExport) => writeExport(data, {format: options.exportFormat, dir: options.exportDir});
-	// Same frames as Ink's own assembly, a fraction of the cost (fast-output.ts).
-	await installFastOutput();
+	// Same frames as Ink's own assembly and measurement, a fraction of the cost, memory bounded
+	// (fast-output.ts, bounded-measure.ts).
+	await Promise.all([installFastOutput(), installBoundedMeasure(process.stdout)]);
 	const restoreScreen = enterAlternateScreen(process.stdout);
 	let code = 0;
 	const instance = render(<TerminalApp connection={client} socket={socket} theme={theme} readonly={readonly} intervalMs={intervalMs} exportFile={exportFile} />, {

@@ -8,14 +8,17 @@
  * synchronously here (legacy root, first call of a throttle window); a sample that did not write a frame is
  * an error. Samples are spaced by a few ms so each is a fresh throttle window.
  *
- * Usage: node --import tsx --conditions=source test/bench/tui-frames.ts <width> <height> <frames> <rounds> [plugins]
- * Prints one JSON line: {react, width, height, plugins, roundMedians[], reference[], samples, bytesPerFrame}.
+ * Usage: node --expose-gc --import tsx --conditions=source test/bench/tui-frames.ts <width> <height> <frames> <rounds> [plugins] [1|0]
+ * (last argument 0: Ink's own frame assembly and text measurement instead of the CLI's).
+ * Prints one JSON line: {react, width, height, plugins, roundMedians[] (wall), cpuMedians[], reference[], samples,
+ * heapGrowthPer1000Frames (bytes after GC, with --expose-gc), bytesPerFrame}.
  */
 import {EventEmitter} from 'node:events';
 import {performance} from 'node:perf_hooks';
 import {createElement} from 'react';
 import {render, Text} from 'ink';
 import {App} from '../../source/tui/app.js';
+import {installBoundedMeasure} from '../../source/tui/bounded-measure.js';
 import {installFastOutput} from '../../source/tui/fast-output.js';
 import {colorTheme} from '../../source/tui/theme.js';
 import type {Snapshot} from '../../source/protocol/snapshot.js';
@@ -60,9 +63,10 @@ const immediate = () => new Promise(resolve => setImmediate(resolve));
 
 const [width = 200, height = 60, frames = 120, rounds = 7, pluginCount = 200, fastArg = 1] = process.argv.slice(2).map(Number);
 const fast = fastArg === 1;
-if (fast) await installFastOutput();
 
 const stdout = new FakeTty(width, height);
+// What the CLI installs (live.tsx); without them (last argument 0), Ink's own assembly and measurement.
+if (fast) await Promise.all([installFastOutput(), installBoundedMeasure(stdout)]);
 const refOut = new FakeTty(width, height);
 const options = (out: FakeTty) => ({stdout: out as unknown as NodeJS.WriteStream, stdin: new FakeStdin() as unknown as NodeJS.ReadStream, stderr: new FakeTty(width, height) as unknown as NodeJS.WriteStream, debug: false, exitOnCtrlC: false, patchConsole: false, maxFps: 1000});
 
@@ -74,14 +78,29 @@ const app = render(
 const reference = render(createElement(Text, null, 'x'), options(refOut));
 await pause(5);
 connection.connected();
-// Snapshots arrive as JSON lines: each frame gets freshly parsed objects, as from the client.
+// Snapshots arrive as JSON lines: each frame gets freshly parsed objects, as from the client, and (as from a
+// live host) numbers no earlier frame had: call counts grow, rates and percentiles move.
 const lines = Array.from({length: 16}, (_, index) => JSON.stringify(snapshot({plugins: manyPlugins(pluginCount, index + 1)}, index + 1)));
-const parse = (index: number, seq: number): Snapshot => ({...(JSON.parse(lines[index % lines.length]!) as Snapshot), seq});
+const parse = (index: number, seq: number): Snapshot => {
+	const next = JSON.parse(lines[index % lines.length]!) as Snapshot;
+	for (const [position, plugin] of next.plugins.entries()) {
+		plugin.calls.count += seq * 7 + position;
+		plugin.recent.rate += (seq % 13) / 10;
+		if (plugin.calls.p99Ms !== null) plugin.calls.p99Ms += (seq % 17) / 100;
+	}
+	return {...next, seq};
+};
 // Warm up: JIT, caches, history rings.
 for (let index = 0; index < 30; index++) {
 	connection.send(parse(index, index + 1));
 	await pause(2);
 }
+const gc = (globalThis as {gc?: () => void}).gc;
+const heapAfterGc = (): number => {
+	gc?.();
+	return process.memoryUsage().heapUsed;
+};
+const heapBefore = heapAfterGc();
 const roundMedians: number[] = [];
 const cpuMedians: number[] = [];
 const referenceMedians: number[] = [];
@@ -115,6 +134,7 @@ for (let round = 0; round < rounds; round++) {
 	referenceMedians.push(median(referenceSamples));
 }
 const total = rounds * frames;
+const heapGrowth = gc ? ((heapAfterGc() - heapBefore) / total) * 1000 : null;
 app.unmount();
 reference.unmount();
 process.stdout.write(
@@ -128,6 +148,7 @@ process.stdout.write(
 		fastOutput: fast,
 		reference: referenceMedians,
 		samples: total,
+		heapGrowthPer1000Frames: heapGrowth,
 		bytesPerFrame: (stdout.bytes - bytesBefore) / Math.max(1, stdout.writes - writesBefore),
 	}) + '\n',
 );

@@ -1,11 +1,15 @@
 /**
- * Bench section `tui`: what watching costs on the operator's side.
- * - tui-frame-ms: median time to render a full 200x60 frame with 200 plugins (ink-testing-library rerender of
- *   <Screen> with a new snapshot each time, reducer included, React's development build as the CLI runs it today),
- *   against a one-line frame as reference; 80x24 as a second row.
- * - tui-cpu: CPU of the real perftop process (tsx-run from source, in tmux at 120x40) attached at 1 Hz to a host
- *   in this process serving 200 plugins, from /proc/<pid>/stat over 20 s (8 s with --quick).
- * - tui-rss: RSS of that same process at the end (tsx-run, so it includes the TypeScript loader).
+ * Bench section `tui`: what watching costs on the operator's side. Everything runs React's production build,
+ * as the CLI does.
+ * - tui-frame-ms: a full frame with 200 plugins at 200x60 (and 80x24): FakeConnection.send(snapshot) on the
+ *   mounted <App> until Ink has written the frame to a fake TTY (reducer, React render and commit, Yoga layout,
+ *   frame assembly, log-update write), in a child process (tui-frames.ts) with colours on. The goal is on the
+ *   median CPU time of those frames (process.cpuUsage over the frame): on this shared 2-core machine the wall
+ *   time also counts the time spent waiting for a core; the wall medians are printed beside it. A one-line
+ *   frame is the reference; Ink's own frame assembly (without fast-output.ts) is printed for comparison.
+ * - tui-cpu: CPU of the real perftop process (the build: node dist/cli.js, in tmux at 200x60) attached at 1 Hz
+ *   to a host in this process serving 200 plugins, from /proc/<pid>/stat over 20 s (8 s with --quick).
+ * - tui-rss: RSS of that same process at the end.
  */
 import {execFileSync} from 'node:child_process';
 import {mkdtempSync, readFileSync, rmSync} from 'node:fs';
@@ -13,50 +17,34 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {performance} from 'node:perf_hooks';
 import {PerformanceMonitor} from '../../source/index.js';
-import type {AppState} from '../../source/tui/state/reducer.js';
 import {hasTmux, startTmux} from '../helpers/tmux.js';
-import {manyPlugins, snapshot} from '../tui/fakes.js';
 import {median, type BenchContext, type BenchSection} from './harness.js';
 
 const root = join(import.meta.dirname, '..', '..');
 
-async function frameTimes(context: BenchContext, width: number, height: number): Promise<{frame: number; reference: number}> {
-	const [{Text}, {render}, {createElement}, {Screen}, {initialState, reducer}, {monoTheme}] = await Promise.all([
-		import('ink'),
-		import('ink-testing-library'),
-		import('react'),
-		import('../../source/tui/components/Screen.js'),
-		import('../../source/tui/state/reducer.js'),
-		import('../../source/tui/theme.js'),
-	]);
-	const frames = context.quick ? 40 : 120;
-	let state: AppState = reducer(initialState(), {type: 'status', status: {state: 'connected', hello: {v: 1, type: 'hello', protocol: 1, host: snapshot().host, capabilities: [], readonly: false}}, now: 0});
-	const snapshots = Array.from({length: 16}, (_, index) => snapshot({plugins: manyPlugins(200, index + 1)}, index + 1));
-	const screen = (s: AppState) => createElement(Screen, {state: s, width, height, theme: monoTheme, readonly: false, socket: '/tmp/x.sock'});
-	const app = render(screen(state));
-	const reference = render(createElement(Text, null, 'x'));
-	const frameMedians: number[] = [];
-	const referenceMedians: number[] = [];
-	for (let round = 0; round < context.rounds; round++) {
-		const frameSamples: number[] = [];
-		const referenceSamples: number[] = [];
-		for (let index = 0; index < frames; index++) {
-			const next = snapshots[(round * frames + index) % snapshots.length]!;
-			let start = performance.now();
-			state = reducer(state, {type: 'snapshot', snapshot: {...next, seq: round * frames + index + 2}, now: index});
-			app.rerender(screen(state));
-			frameSamples.push(performance.now() - start);
-			start = performance.now();
-			reference.rerender(createElement(Text, null, `x${index}`));
-			referenceSamples.push(performance.now() - start);
-		}
-		frameMedians.push(median(frameSamples));
-		referenceMedians.push(median(referenceSamples));
-	}
-	if (!/plugin-\d{3}/.test(app.lastFrame() ?? '')) throw new Error('tui bench: the frame shows no plugins');
-	app.unmount();
-	reference.unmount();
-	return {frame: median(frameMedians), reference: median(referenceMedians)};
+interface FrameRun {
+	react: string;
+	/** Median wall time per round, ms. */
+	roundMedians: number[];
+	/** Median CPU time per round, ms. */
+	cpuMedians: number[];
+	reference: number[];
+	samples: number;
+	bytesPerFrame: number;
+	heapGrowthPer1000Frames: number | null;
+}
+
+function frameTimes(context: BenchContext, width: number, height: number, options: {inkAssembly?: boolean; rounds?: number} = {}): {wall: number; cpu: number; reference: number; bytes: number; heapGrowth: number | null} {
+	const frames = context.quick ? 30 : 80;
+	const rounds = options.rounds ?? context.rounds;
+	const output = execFileSync(
+		process.execPath,
+		['--expose-gc', '--import', 'tsx', '--conditions=source', join(import.meta.dirname, 'tui-frames.ts'), String(width), String(height), String(frames), String(rounds), '200', options.inkAssembly ? '0' : '1'],
+		{cwd: root, encoding: 'utf8', env: {...process.env, NODE_ENV: 'production', CI: 'false', FORCE_COLOR: '1'}, stdio: ['ignore', 'pipe', 'ignore'], timeout: 300_000},
+	);
+	const run = JSON.parse(output.trim().split('\n').at(-1)!) as FrameRun;
+	if (run.react !== 'production') throw new Error('tui bench: the frame timer did not run production React');
+	return {wall: median(run.roundMedians), cpu: median(run.cpuMedians), reference: median(run.reference), bytes: run.bytesPerFrame, heapGrowth: run.heapGrowthPer1000Frames};
 }
 
 function procTicks(pid: number): number {
@@ -83,7 +71,8 @@ async function liveCost(context: BenchContext): Promise<{cpuPercent: number; rss
 		for (const call of calls) for (let i = 0; i < 20; i++) call(i);
 	}, 50);
 	await monitor.start({strict: true});
-	const tui = startTmux(null, [process.execPath, '--import', 'tsx', '--conditions=source', join(root, 'source', 'cli.tsx'), '--attach', socket, '--interval', '1000'], {width: 120, height: 40, cwd: root, env: {CI: 'false'}});
+	execFileSync(process.execPath, [join(root, 'scripts', 'ensure.mjs'), '--build'], {cwd: root, stdio: 'inherit'});
+	const tui = startTmux(null, [process.execPath, join(root, 'dist', 'cli.js'), '--attach', socket, '--interval', '1000'], {width: 200, height: 60, cwd: root, env: {CI: 'false'}});
 	try {
 		const deadline = Date.now() + 30_000;
 		while (!/plugin-\d{3}/.test(tui.capture())) {
@@ -113,20 +102,28 @@ async function liveCost(context: BenchContext): Promise<{cpuPercent: number; rss
 /** The `tui` bench section. */
 export const section: BenchSection = {
 	name: 'tui',
-	description: 'TUI frame time with 200 plugins, and CPU/RSS of a live perftop at 1 Hz',
+	description: 'TUI frame time with 200 plugins (production React), and CPU/RSS of a live perftop (dist build) at 1 Hz',
 	async run(context) {
-		const small = await frameTimes(context, 80, 24);
-		const {frame, reference} = await frameTimes(context, 200, 60);
-		context.row({name: 'one-line frame rerender (reference)', value: reference, unit: 'ms'});
-		context.row({name: 'full 80x24 frame, 200 plugins, new snapshot (reducer + render)', value: small.frame, unit: 'ms', ratio: small.frame / reference});
-		context.row({name: 'full 200x60 frame, 200 plugins, new snapshot (reducer + render)', value: frame, unit: 'ms', ratio: frame / reference});
-		context.goal({id: 'tui-frame-ms', measured: frame, limit: 8, unit: ' ms', note: 'median full frame, 200 plugins'});
+		const small = frameTimes(context, 80, 24);
+		const large = frameTimes(context, 200, 60);
+		const inkOwn = frameTimes(context, 200, 60, {inkAssembly: true, rounds: Math.min(3, context.rounds)});
+		context.row({name: 'one-line frame rerender (reference, wall)', value: large.reference, unit: 'ms'});
+		context.row({name: 'full 80x24 frame, 200 plugins: CPU', value: small.cpu, unit: 'ms'});
+		context.row({name: 'full 80x24 frame, 200 plugins: wall', value: small.wall, unit: 'ms', ratio: small.wall / small.reference});
+		context.row({name: 'full 200x60 frame, 200 plugins: CPU', value: large.cpu, unit: 'ms'});
+		context.row({name: 'full 200x60 frame, 200 plugins: wall', value: large.wall, unit: 'ms', ratio: large.wall / large.reference, note: `${Math.round(large.bytes)} B written per frame`});
+		context.row({name: "full 200x60 frame with Ink's own assembly/measure: CPU", value: inkOwn.cpu, unit: 'ms', ratio: inkOwn.cpu / large.cpu, note: 'ratio: to the frame above'});
+		if (large.heapGrowth !== null && inkOwn.heapGrowth !== null) {
+			context.row({name: 'heap kept per 1000 frames at 200x60 (after GC)', value: large.heapGrowth / 1024 / 1024, unit: 'MB'});
+			context.row({name: "heap kept per 1000 frames, Ink's own measure", value: inkOwn.heapGrowth / 1024 / 1024, unit: 'MB'});
+		}
+		context.goal({id: 'tui-frame-ms', measured: large.cpu, limit: 8, unit: ' ms', note: 'median CPU time of a full 200x60 frame, 200 plugins, snapshot to frame written'});
 		const live = await liveCost(context);
 		if (live) {
-			context.row({name: 'perftop CPU at 1 Hz, 200 plugins (tsx-run, 120x40 tmux)', value: live.cpuPercent, unit: '%core'});
-			context.row({name: 'perftop RSS at the end (tsx-run)', value: live.rss / 1024 / 1024, unit: 'MB'});
+			context.row({name: 'perftop CPU at 1 Hz, 200 plugins (node dist/cli.js, 200x60)', value: live.cpuPercent, unit: '%core'});
+			context.row({name: 'perftop RSS at the end (node dist/cli.js)', value: live.rss / 1024 / 1024, unit: 'MB'});
 			context.goal({id: 'tui-cpu', measured: live.cpuPercent, limit: 3, unit: ' %', note: 'one core, /proc/<pid>/stat'});
-			context.goal({id: 'tui-rss', measured: live.rss / 1024 / 1024, limit: 80, unit: ' MB', note: 'tsx-run process, includes the TypeScript loader'});
+			context.goal({id: 'tui-rss', measured: live.rss / 1024 / 1024, limit: 80, unit: ' MB', note: 'node dist/cli.js'});
 		}
 	},
 };

@@ -37,6 +37,8 @@ export interface RenderedApp {
 	quits: {count: number};
 	unmount(): void;
 	now: {value: number};
+	/** The fake stdout Ink renders to. */
+	stdout: object;
 }
 
 const tick = (ms = 0) => new Promise(resolve => setTimeout(resolve, ms));
@@ -94,5 +96,6 @@ export async function renderApp(options: {width: number; height: number; readonl
 		quits,
 		unmount: () => instance.unmount(),
 		now,
+		stdout: instance.stdout,
 	};
 }

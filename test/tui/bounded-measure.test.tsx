@@ -1,0 +1,79 @@
+/**
+ * Text measurement with bounded caches must give Yoga exactly the sizes Ink's own measurement gives, and must
+ * not keep every text it ever measured.
+ */
+import assert from 'node:assert/strict';
+import {test} from 'node:test';
+import {Box, Text} from 'ink';
+import {render} from 'ink-testing-library';
+import {installBoundedMeasure, measureCacheSize, uninstallBoundedMeasure, type TextSize} from '../../source/tui/bounded-measure.js';
+import {colorTheme} from '../../source/tui/theme.js';
+import {alert, manyPlugins, plugin, snapshot} from './fakes.js';
+import {KEYS, renderApp} from './render-app.js';
+
+const tick = (ms = 10) => new Promise(resolve => setTimeout(resolve, ms));
+
+test('the sizes are the ones Ink computes, the frames the same, and the caches stay bounded', async t => {
+	const compared = {count: 0, wrapped: 0, mismatches: [] as Array<{mine: TextSize; ink: TextSize}>};
+	const frames: string[][] = [[], []];
+	const tree = (variant: number) => (
+		<Box flexDirection="column" width={60}>
+			<Text>{`row ${variant} ${'x'.repeat(variant % 7)}`}</Text>
+			<Text wrap="wrap">{`a long line that wraps at sixty columns: ${'word '.repeat(10 + (variant % 5))}`}</Text>
+			<Text wrap="wrap">{`   unbroken ${'u'.repeat(70 + variant)} then spaces   `}</Text>
+			<Text wrap="truncate-end">{`truncated at the end ${'y'.repeat(70 + variant)}`}</Text>
+			<Text wrap="truncate-middle">{`truncated in the middle ${'z'.repeat(70 + variant)}`}</Text>
+			<Text>
+				wide 漢字 and <Text color="green">colour {variant}</Text> and ▁▂▃
+			</Text>
+			<Box width={10}>
+				<Text>{`narrow box ${variant} wraps here`}</Text>
+			</Box>
+		</Box>
+	);
+	for (const [pass, bounded] of [true, false].entries()) {
+		const instance = render(<Text>starting</Text>);
+		if (bounded) {
+			await installBoundedMeasure(instance.stdout, (mine, ink) => {
+				compared.count++;
+				if (mine.height > 1) compared.wrapped++;
+				if (mine.width !== ink.width || mine.height !== ink.height) compared.mismatches.push({mine, ink});
+			});
+		}
+		for (let variant = 0; variant < 30; variant++) {
+			instance.rerender(tree(variant));
+			await tick(2);
+			frames[pass]!.push(instance.lastFrame() ?? '');
+		}
+		instance.unmount();
+		uninstallBoundedMeasure();
+	}
+	assert.deepEqual(compared.mismatches.slice(0, 1), []);
+	assert.ok(compared.count >= 100, `${compared.count} sizes compared`);
+	assert.ok(compared.wrapped >= 30, `${compared.wrapped} wrapped sizes`);
+	assert.deepEqual(frames[0], frames[1], 'the same frames with either measurement');
+	assert.ok(measureCacheSize() <= 4000, `${measureCacheSize()} entries`);
+});
+
+test('the live view measures with bounded memory: thousands of distinct snapshots keep the caches bounded', async t => {
+	const app = await renderApp({width: 200, height: 60, theme: colorTheme});
+	t.after(() => {
+		app.unmount();
+		uninstallBoundedMeasure();
+	});
+	// The app is already mounted: nodes created from now on (each new row) use the bounded measurement.
+	let measured = 0;
+	await installBoundedMeasure(app.stdout, () => measured++);
+	app.connection.connected();
+	const plugins = [...manyPlugins(40), plugin('broken', {state: 'failed'})];
+	for (let seq = 1; seq <= 120; seq++) {
+		// New names each snapshot: every row is a new text node with a text never seen before.
+		app.connection.send(snapshot({plugins: plugins.map(p => ({...p, name: `${p.name}-${seq}`, calls: {...p.calls, count: p.calls.count + seq}})), alerts: [alert('db', `p99 ${seq} ms`)]}, seq));
+		await tick(2);
+	}
+	await app.press(KEYS.down);
+	await app.waitFor(frame => frame.includes('-120 '), 'the last snapshot');
+	const size = measureCacheSize();
+	assert.ok(measured > 3000, `${measured} texts measured through the bounded caches`);
+	assert.ok(size <= 4000, `${size} entries kept`);
+});
