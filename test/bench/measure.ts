@@ -97,6 +97,11 @@ export function medianAddedRatio(a: number[], b: number[], base: number[]): numb
 	return median(a.map((value, round) => (value - base[round]!) / (b[round]! - base[round]!)));
 }
 
+/** Median over rounds of (a - base) / ref: ns added by `a` over `base`, as a fraction of `ref`. */
+export function medianAddedOver(a: number[], base: number[], ref: number[]): number {
+	return median(a.map((value, round) => (value - base[round]!) / ref[round]!));
+}
+
 /** Median over rounds of a / b. */
 export function medianRatio(a: number[], b: number[]): number {
 	return median(a.map((value, round) => value / b[round]!));
