@@ -424,10 +424,17 @@ async function managerAsyncCalls(context: BenchContext): Promise<void> {
 	const series = medianAddedOver(busy.seriesAttached, busy.series, busy.ref);
 	context.goal({
 		id: 'async-overhead',
-		measured: Math.max(parallel, series),
+		measured: parallel,
 		limit: 0.35,
 		unit: 'x',
-		note: `added ns per instrumented async impl call through the plugin manager / bare async hook call, the worse of callHookParallel ${parallel.toFixed(2)}x and callHookSeries ${series.toFixed(2)}x; ${recorded} calls recorded`,
+		note: `added ns per instrumented async impl call through PluginManager.callHookParallel (the reference's shape: Promise.all, 1 impl) / bare async hook call; ${recorded} calls recorded`,
+	});
+	context.goal({
+		id: 'async-overhead-series',
+		measured: series,
+		limit: 0.35,
+		unit: 'x',
+		note: 'the same through PluginManager.callHookSeries (sequential awaits), against the same bare async hook call',
 	});
 	const detachedRatio = Math.max(medianRatio(idle.parallelDetached, idle.parallel), medianRatio(idle.seriesDetached, idle.series));
 	context.goal({

@@ -14,26 +14,35 @@
  */
 import {recordErrorSince, recordSince} from '../metrics/timing.js';
 import type {HookTable, TimedHook} from './hook-table.js';
+import type {HookFunction} from './types.js';
 
 /**
  * Calls the implementations of `name` one after the other, awaiting each before starting the next; resolves
  * with the settled results in order, or rejects with the first throw or rejection (the same object).
  */
-export async function callSeries(table: HookTable, name: string, args: unknown[]): Promise<unknown[]> {
+export function callSeries(table: HookTable, name: string, args: unknown[]): Promise<unknown[]> {
 	const timed = table.timed;
-	const plan = timed === null ? undefined : timed.get(name);
-	if (plan === undefined) {
-		const implementations = table.active.get(name);
-		if (implementations === undefined) return [];
-		const count = implementations.length;
-		const results = new Array<unknown>(count);
-		for (let index = 0; index < count; index++) {
-			// Called through a local so the implementation gets no `this` (never the array).
-			const implementation = implementations[index]!;
-			results[index] = await implementation(...args);
-		}
-		return results;
+	if (timed !== null) {
+		const plan = timed.get(name);
+		if (plan !== undefined) return timedSeries(plan, args);
 	}
+	return rawSeries(table.active.get(name), args);
+}
+
+async function rawSeries(implementations: readonly HookFunction[] | undefined, args: unknown[]): Promise<unknown[]> {
+	if (implementations === undefined) return [];
+	const count = implementations.length;
+	const results = new Array<unknown>(count);
+	for (let index = 0; index < count; index++) {
+		// Called through a local so the implementation gets no `this` (never the array).
+		const implementation = implementations[index]!;
+		results[index] = await implementation(...args);
+	}
+	return results;
+}
+
+/** rawSeries, timing each implementation around the await it needs anyway (its own code, so its own type feedback). */
+async function timedSeries(plan: readonly TimedHook[], args: unknown[]): Promise<unknown[]> {
 	const count = plan.length;
 	const results = new Array<unknown>(count);
 	for (let index = 0; index < count; index++) {
