@@ -113,10 +113,6 @@ export const section: BenchSection = {
 		context.row({name: 'full 200x60 frame, 200 plugins: CPU', value: large.cpu, unit: 'ms'});
 		context.row({name: 'full 200x60 frame, 200 plugins: wall', value: large.wall, unit: 'ms', ratio: large.wall / large.reference, note: `${Math.round(large.bytes)} B written per frame`});
 		context.row({name: "full 200x60 frame with Ink's own assembly/measure: CPU", value: inkOwn.cpu, unit: 'ms', ratio: inkOwn.cpu / large.cpu, note: 'ratio: to the frame above'});
-		if (large.heapGrowth !== null && inkOwn.heapGrowth !== null) {
-			context.row({name: 'heap kept per 1000 frames at 200x60 (after GC)', value: large.heapGrowth / 1024 / 1024, unit: 'MB'});
-			context.row({name: "heap kept per 1000 frames, Ink's own measure", value: inkOwn.heapGrowth / 1024 / 1024, unit: 'MB'});
-		}
 		context.goal({id: 'tui-frame-ms', measured: large.cpu, limit: 8, unit: ' ms', note: 'median CPU time of a full 200x60 frame, 200 plugins, snapshot to frame written'});
 		const live = await liveCost(context);
 		if (live) {

@@ -22,12 +22,15 @@ export interface HeaderProps {
 	theme: Theme;
 }
 
+/** A meter and its sparkline, side by side in the header's column (a row Box). */
 function withSpark(meter: ReactNode, values: ArrayLike<number>, sparkWidth: number, theme: Theme, max?: number): ReactNode {
 	if (sparkWidth <= 0) return meter;
 	return (
-		<Text>
-			{meter} <Sparkline values={values} width={sparkWidth} max={max} style={theme.sparkline} />
-		</Text>
+		<>
+			{meter}
+			<Text> </Text>
+			<Sparkline values={values} width={sparkWidth} max={max} style={theme.sparkline} />
+		</>
 	);
 }
 

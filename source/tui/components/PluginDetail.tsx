@@ -43,10 +43,11 @@ function trendLine(label: string, values: ArrayLike<number>, width: number, last
 	const labelWidth = 10;
 	const sparkWidth = Math.max(4, width - labelWidth - last.length - 2);
 	return (
-		<Text wrap="truncate-end">
+		<Box height={1}>
 			<Text {...theme.text.label}>{padEnd(label, labelWidth)}</Text>
-			<Sparkline values={values} width={sparkWidth} style={theme.sparkline} /> {last}
-		</Text>
+			<Sparkline values={values} width={sparkWidth} style={theme.sparkline} />
+			<Text wrap="truncate-end"> {last}</Text>
+		</Box>
 	);
 }
 
@@ -82,10 +83,10 @@ export function PluginDetail({plugin, history, width, rows, top, theme}: PluginD
 				<Text {...theme.text.dim}>  no hook calls recorded for this plugin yet</Text>
 			) : (
 				hooks.map(hook => (
-					<Text key={hook.op} wrap="truncate-end">
-						{hookRowText(hook, width)}
+					<Box key={hook.op} height={1}>
+						<Text wrap="truncate-end">{hookRowText(hook, width)}</Text>
 						<Sparkline values={history.hooks[hookKey(plugin.name, hook.op)]?.p99.values ?? []} width={trendWidth} style={theme.sparkline} />
-					</Text>
+					</Box>
 				))
 			)}
 		</Box>
