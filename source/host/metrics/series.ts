@@ -1,13 +1,15 @@
 /**
  * One series: count, errors, sum, min, max and a log-linear histogram of durations (ns) since start or reset,
- * plus the recent window. Fixed memory: about BUCKET_COUNT x (8 + 4 x slots) bytes, allocated once;
- * recording allocates nothing and touches one histogram only.
+ * plus the recent window. Bounded memory: BUCKET_COUNT x 8 bytes for the histogram, allocated at once, and
+ * at most BUCKET_COUNT x 4 x slots bytes of window marks, grown at rotations only as far as the durations
+ * seen reach; recording allocates nothing and touches one histogram only.
  *
  * The recent window is a ring of `slots` marks: at the start of each slot the lifetime histogram is copied
  * (modulo 2^32) into that slot's mark. The window's histogram is the lifetime histogram minus the mark of the
  * oldest slot still in the ring, so recording never pays for the window, and reading it costs one pass over
- * the buckets between the lifetime min and max (every non-zero bucket lies there). A window bucket holds
- * fewer than 2^32 calls, as the per-slot counters of a ring would.
+ * the buckets between the lifetime min and max (every non-zero bucket lies there). Marks are kept for that
+ * bucket range only (outside it a mark is zero: the range only widens until a reset, which drops the marks).
+ * A window bucket holds fewer than 2^32 calls, as the per-slot counters of a ring would.
  *
  * Summaries are cached: the lifetime statistics until the next call or reset, the window's until the next
  * call, rotation or reset; an idle series costs nothing to summarize again.
@@ -23,6 +25,8 @@ export type SlowListener = (series: Series, ns: number) => void;
 
 const NS_PER_MS = 1e6;
 const TWO_32 = 4294967296;
+/** Stands in for marks not allocated yet (the scan then reads none of it). */
+const NO_MARKS = new Uint32Array(0);
 
 /** The window's calls and errors, and its latency statistics (ms), as cached between changes. */
 interface WindowPart {
@@ -52,8 +56,13 @@ export class Series {
 	onInvalid: SlowListener | null = null;
 
 	readonly buckets = new Float64Array(BUCKET_COUNT);
-	/** Lifetime bucket counts (mod 2^32) at the start of each slot: slot s at [s x BUCKET_COUNT, (s + 1) x BUCKET_COUNT). */
-	readonly #marks: Uint32Array;
+	/**
+	 * Lifetime bucket counts (mod 2^32) at the start of each slot, for buckets markLow .. markLow + markWidth - 1:
+	 * bucket b of slot s at s x markWidth + b - markLow. Null until a rotation finds a non-empty histogram.
+	 */
+	#marks: Uint32Array | null = null;
+	#markLow = 0;
+	#markWidth = 0;
 	/** Lifetime errors at the start of each slot. */
 	readonly #markErrors: Float64Array;
 	readonly #slotCount: number;
@@ -72,7 +81,6 @@ export class Series {
 		this.plugin = plugin;
 		this.kind = kind;
 		this.#slotCount = Math.max(1, slots);
-		this.#marks = new Uint32Array(this.#slotCount * BUCKET_COUNT);
 		this.#markErrors = new Float64Array(this.#slotCount);
 	}
 
@@ -145,14 +153,36 @@ export class Series {
 	rotate(): void {
 		this.#slot = (this.#slot + 1) % this.#slotCount;
 		this.#rotations++;
-		const marks = this.#marks;
-		const buckets = this.buckets;
-		const base = this.#slot * BUCKET_COUNT;
-		// Lifetime buckets outside low..high are zero, and so is that part of any mark (the range only widens
-		// until a reset, which clears the marks): copying the range is a full copy. Uint32 stores wrap mod 2^32.
-		const high = this.high;
-		for (let index = this.low; index <= high; index++) marks[base + index] = buckets[index]!;
 		this.#markErrors[this.#slot] = this.errors;
+		const low = this.low;
+		const high = this.high;
+		if (high < low) return;
+		if (low < this.#markLow || high >= this.#markLow + this.#markWidth) this.#widenMarks(low, high);
+		const marks = this.#marks!;
+		const buckets = this.buckets;
+		const base = this.#slot * this.#markWidth - this.#markLow;
+		// Lifetime buckets outside low..high are zero, and so is that part of any mark (see the file comment):
+		// copying the range is a full copy. Uint32 stores wrap mod 2^32.
+		for (let index = low; index <= high; index++) marks[base + index] = buckets[index]!;
+	}
+
+	/** Makes the marks cover low..high too (whole powers of two, so this happens a few times at most). */
+	#widenMarks(low: number, high: number): void {
+		const old = this.#marks;
+		const oldLow = this.#markLow;
+		const oldWidth = this.#markWidth;
+		let newLow = low & ~31;
+		let newEnd = Math.min(BUCKET_COUNT, (high | 31) + 1);
+		if (old !== null) {
+			newLow = Math.min(newLow, oldLow);
+			newEnd = Math.max(newEnd, oldLow + oldWidth);
+		}
+		const width = newEnd - newLow;
+		const marks = new Uint32Array(this.#slotCount * width);
+		if (old !== null) for (let slot = 0; slot < this.#slotCount; slot++) marks.set(old.subarray(slot * oldWidth, (slot + 1) * oldWidth), slot * width + oldLow - newLow);
+		this.#marks = marks;
+		this.#markLow = newLow;
+		this.#markWidth = width;
 	}
 
 	/** Zeroes everything in place (wrappers keep their reference to this series). */
@@ -165,7 +195,9 @@ export class Series {
 		this.slow = 0;
 		this.invalid = 0;
 		this.buckets.fill(0);
-		this.#marks.fill(0);
+		this.#marks = null;
+		this.#markLow = 0;
+		this.#markWidth = 0;
 		this.#markErrors.fill(0);
 		this.#resets++;
 		this.#rotations++;
@@ -187,16 +219,19 @@ export class Series {
 
 	#windowScan(into: Float64Array, add: boolean): [number, number] {
 		const buckets = this.buckets;
-		const marks = this.#marks;
+		const marks = this.#marks ?? NO_MARKS;
+		const markLow = this.#markLow;
+		const markEnd = markLow + this.#markWidth;
 		const oldest = (this.#slot + 1) % this.#slotCount;
-		const base = oldest * BUCKET_COUNT;
+		const base = oldest * this.#markWidth - markLow;
 		const high = this.high;
 		let count = 0;
 		for (let index = this.low; index <= high; index++) {
 			const total = buckets[index]!;
-			let value = total - marks[base + index]!;
+			const mark = index >= markLow && index < markEnd ? marks[base + index]! : 0;
+			let value = total - mark;
 			if (total >= TWO_32) {
-				value = (total % TWO_32) - marks[base + index]!;
+				value = (total % TWO_32) - mark;
 				if (value < 0) value += TWO_32;
 			}
 			count += value;
@@ -212,7 +247,7 @@ export class Series {
 
 	/** Bytes held by this series' arrays. */
 	get bytes(): number {
-		return this.buckets.byteLength + this.#marks.byteLength + this.#markErrors.byteLength + 200;
+		return this.buckets.byteLength + (this.#marks?.byteLength ?? 0) + this.#markErrors.byteLength + 200;
 	}
 
 	/** Lifetime statistics as plain data (a fresh object; the numbers are cached until the next call or reset). */

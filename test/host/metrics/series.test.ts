@@ -132,6 +132,23 @@ describe('Series', () => {
 		assert.equal(series.buckets.length, BUCKET_COUNT);
 	});
 
+	test('window marks take memory only for the range of durations seen, up to a fixed bound', () => {
+		const series = seriesWith([]);
+		const empty = series.bytes;
+		for (let turn = 0; turn < 6; turn++) series.rotate();
+		assert.equal(series.bytes, empty, 'no marks while nothing was recorded');
+		for (let index = 0; index < 1000; index++) series.record(MS + index * 100);
+		for (let turn = 0; turn < 6; turn++) series.rotate();
+		assert.ok(series.bytes - empty <= 6 * 64 * 4, `durations within one power of two: ${series.bytes - empty} bytes of marks`);
+		series.record(0);
+		series.record(2 ** 50);
+		series.rotate();
+		assert.equal(series.bytes - empty, 6 * BUCKET_COUNT * 4, 'every bucket in use: the full bound');
+		assert.ok(series.bytes <= 64 * 1024);
+		series.reset();
+		assert.equal(series.bytes, empty);
+	});
+
 	test('an export carries the full histogram, which re-creates the lifetime counts', () => {
 		const series = seriesWith([100, 5000, 5000, 2 * MS]);
 		const exported = series.export(1000);
