@@ -4,8 +4,9 @@
  * alerts into a bounded timeline, process samples into time bins.
  */
 import {BUCKET_COUNT, quantileOf} from '../protocol/histogram.js';
+import {readPerfLogRecord, type PerfLogLine, type PerfLogLineMeta, type PerfLogSummary} from '../protocol/perf-log.js';
 import type {AlertEntry, AnalysisResult, CacheRow, InputReport, LatencyRow, LineCounts, PluginRow, SlowCall} from './result.js';
-import {addFlatHistogram, toRecord, type PerfRecord, type SummaryRecord} from './schema.js';
+import {SummaryScanner, type ScannedSummary} from './summary-line.js';
 import {MemoryTimeline} from './timeline.js';
 
 export interface AnalyzeFilters {
@@ -48,13 +49,18 @@ interface CacheLast {
 	row: CacheRow;
 }
 
+/** Folds lines and records into an analysis. */
 export class Aggregator {
 	readonly lines: LineCounts = {total: 0, records: 0, filtered: 0, foreign: 0, invalid: {json: 0, version: 0, fields: 0, oversized: 0, truncated: 0}};
 	readonly #filters: AnalyzeFilters;
 	readonly #top: number;
 	readonly #seriesCap: number;
 	readonly #alertCap: number;
-	readonly #series = new Map<string, SeriesAgg>();
+	/** Series by plugin (null: no plugin), then by op. */
+	readonly #series = new Map<string | null, Map<string, SeriesAgg>>();
+	#seriesCount = 0;
+	readonly #scanner = new SummaryScanner();
+	#lastPid: number | null = null;
 	readonly #loads = new Map<string, {loadMs: number | null; loadBytes: number | null; state: string}>();
 	readonly #pids = new Set<number>();
 	readonly #caches = new Map<string, CacheLast>();
@@ -73,18 +79,28 @@ export class Aggregator {
 		this.#alertCap = Math.max(1, options.alertCap ?? 500);
 	}
 
-	/** One line of text. `last`: a final line without newline (may have been cut off). */
-	line(text: string, last = false): void {
+	/**
+	 * One line: bytes[start, end) without the newline. `last`: a final line without newline (may have been
+	 * cut off). Summaries as the host writes them take the fast path; every other line is decoded, parsed
+	 * and validated.
+	 */
+	line(bytes: Buffer, start: number, end: number, last = false): void {
 		this.lines.total++;
+		const summary = this.#scanner.scan(bytes, start, end);
+		if (summary !== null) {
+			this.lines.records++;
+			this.#summaryRecord(summary, summary.pairs, summary.pairCount);
+			return;
+		}
 		let value: unknown;
 		try {
-			value = JSON.parse(text);
+			value = JSON.parse(bytes.toString('utf8', start, end));
 		} catch {
 			if (last) this.lines.invalid.truncated++;
 			else this.lines.invalid.json++;
 			return;
 		}
-		const record = toRecord(value);
+		const record = readPerfLogRecord(value);
 		if (typeof record === 'string') {
 			if (record === 'foreign') this.lines.foreign++;
 			else this.lines.invalid[record]++;
@@ -100,8 +116,8 @@ export class Aggregator {
 		this.lines.invalid.oversized += count;
 	}
 
-	/** One validated record. */
-	record(record: PerfRecord): void {
+	/** One validated record (not kept: a summary's record may be reused by the caller). */
+	record(record: PerfLogLine): void {
 		const {since, until, plugin, hook} = this.#filters;
 		if ((since !== undefined && record.time < since) || (until !== undefined && record.time > until)) {
 			this.lines.filtered++;
@@ -109,10 +125,7 @@ export class Aggregator {
 		}
 		switch (record.ev) {
 			case 'summary':
-				if ((plugin !== undefined && record.plugin !== plugin) || (hook !== undefined && record.op !== hook)) break;
-				if (!this.#summary(record)) return;
-				this.#seen(record.time, record.pid);
-				if (record.from < this.#from) this.#from = record.from;
+				this.#summaryRecord(record, record.h, record.h.length);
 				return;
 			case 'call.slow':
 				if ((plugin !== undefined && record.plugin !== plugin) || (hook !== undefined && record.op !== hook)) break;
@@ -153,25 +166,26 @@ export class Aggregator {
 	#seen(time: number, pid: number | null): void {
 		if (time < this.#from) this.#from = time;
 		if (time > this.#to) this.#to = time;
-		if (pid !== null && this.#pids.size < 100_000) this.#pids.add(pid);
+		if (pid !== null && pid !== this.#lastPid && this.#pids.size < 100_000) {
+			this.#pids.add(pid);
+			this.#lastPid = pid;
+		}
 	}
 
-	#summary(record: SummaryRecord): boolean {
-		const key = `${record.plugin ?? ''}\u0000${record.plugin === null ? 0 : 1}\u0000${record.op}`;
-		let series = this.#series.get(key);
-		if (!series) {
-			if (this.#series.size >= this.#seriesCap) {
-				this.#capped = true;
-				return this.#summary({...record, plugin: null, op: OTHER_SERIES});
-			}
-			series = {plugin: record.plugin, op: record.op, buckets: new Float64Array(BUCKET_COUNT), count: 0, errors: 0, slow: 0, totalMs: 0, minMs: Infinity, maxMs: 0};
-			this.#series.set(key, series);
+	/** A summary; its histogram is h[0, length). */
+	#summaryRecord(record: PerfLogLineMeta & Omit<PerfLogSummary, 'h'>, h: ArrayLike<number>, length: number): void {
+		const {since, until, plugin, hook} = this.#filters;
+		if ((since !== undefined && record.time < since) || (until !== undefined && record.time > until) || (plugin !== undefined && record.plugin !== plugin) || (hook !== undefined && record.op !== hook)) {
+			this.lines.filtered++;
+			return;
 		}
-		const added = addFlatHistogram(series.buckets, record.h);
-		if (added < 0) {
-			this.lines.records--;
-			this.lines.invalid.fields++;
-			return false;
+		const series = this.#seriesOf(record.plugin, record.op);
+		let added = 0;
+		const buckets = series.buckets;
+		for (let index = 0; index < length; index += 2) {
+			const count = h[index + 1]!;
+			buckets[h[index]!]! += count;
+			added += count;
 		}
 		series.count += added;
 		series.errors += record.errors;
@@ -179,7 +193,25 @@ export class Aggregator {
 		series.totalMs += record.totalMs;
 		if (record.minMs < series.minMs) series.minMs = record.minMs;
 		if (record.maxMs > series.maxMs) series.maxMs = record.maxMs;
-		return true;
+		this.#seen(record.time, record.pid);
+		if (record.from < this.#from) this.#from = record.from;
+	}
+
+	/** The series of (plugin, op); past the cap, the shared `(other)` series. */
+	#seriesOf(plugin: string | null, op: string): SeriesAgg {
+		let byOp = this.#series.get(plugin);
+		let series = byOp?.get(op);
+		if (series) return series;
+		// Past the cap, calls fold into one more series, `(other)`.
+		if (this.#seriesCount >= this.#seriesCap && !(plugin === null && op === OTHER_SERIES)) {
+			this.#capped = true;
+			return this.#seriesOf(null, OTHER_SERIES);
+		}
+		if (!byOp) this.#series.set(plugin, (byOp = new Map()));
+		series = {plugin, op, buckets: new Float64Array(BUCKET_COUNT), count: 0, errors: 0, slow: 0, totalMs: 0, minMs: Infinity, maxMs: 0};
+		byOp.set(op, series);
+		this.#seriesCount++;
+		return series;
 	}
 
 	#slowCall(call: SlowCall): void {
@@ -202,7 +234,7 @@ export class Aggregator {
 	result(inputs: InputReport[], problems: string[]): AnalysisResult {
 		const hooks: LatencyRow[] = [];
 		const byPlugin = new Map<string | null, SeriesAgg>();
-		for (const series of this.#series.values()) {
+		for (const series of [...this.#series.values()].flatMap(byOp => [...byOp.values()])) {
 			hooks.push(row(series, series.op));
 			let merged = byPlugin.get(series.plugin);
 			if (!merged) byPlugin.set(series.plugin, (merged = {plugin: series.plugin, op: '', buckets: new Float64Array(BUCKET_COUNT), count: 0, errors: 0, slow: 0, totalMs: 0, minMs: Infinity, maxMs: 0}));

@@ -18,7 +18,7 @@ export async function analyzeInputs(inputs: string[], options: AnalyzeOptions = 
 	const aggregator = new Aggregator(options.filters, options);
 	const limits = {...DEFAULT_LIMITS, ...options.limits};
 	const reports: InputReport[] = [];
-	const onLine = (line: string, last: boolean) => aggregator.line(line, last);
+	const onLine = (bytes: Buffer, start: number, end: number, last: boolean) => aggregator.line(bytes, start, end, last);
 	for (const path of files) {
 		const read = await readLines(path, onLine, limits);
 		aggregator.oversized(read.oversized);

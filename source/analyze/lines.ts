@@ -1,25 +1,27 @@
 /**
- * Streams the lines of one file (plain or gzip, detected by content) with bounded memory: a line longer
- * than `maxLineChars` is skipped without being held, and gzip output is capped so a decompression bomb
- * ends with a message instead of hours of work. Damage (truncated gzip, read errors) ends the file with a
- * message; what was read before still counts.
+ * Streams the lines of one file (plain or gzip, detected by content) as byte ranges, with bounded memory:
+ * a line longer than `maxLineBytes` is skipped without being held, and gzip output is capped so a
+ * decompression bomb ends with a message instead of hours of work. Damage (truncated gzip, read errors)
+ * ends the file with a message; what was read before still counts. Lines are found with indexOf on the
+ * bytes and handed over undecoded: the reader decodes only what it needs.
  */
 import {createReadStream} from 'node:fs';
 import {open} from 'node:fs/promises';
-import {StringDecoder} from 'node:string_decoder';
 import {createGunzip} from 'node:zlib';
 
 export interface ReadLimits {
-	/** Longest line kept, in characters (default 1 MiB); longer lines are counted as oversized. */
-	maxLineChars: number;
+	/** Longest line kept, in bytes (default 1 MiB); longer lines are counted as oversized. */
+	maxLineBytes: number;
 	/** gzip: decompressed bytes allowed per compressed byte (default 200)... */
 	maxInflateRatio: number;
 	/** ...but never less than this many bytes (default 1 GiB). */
 	minInflateCap: number;
 }
 
-export const DEFAULT_LIMITS: ReadLimits = {maxLineChars: 1024 * 1024, maxInflateRatio: 200, minInflateCap: 1024 ** 3};
+/** The limits used when the caller sets none. */
+export const DEFAULT_LIMITS: ReadLimits = {maxLineBytes: 1024 * 1024, maxInflateRatio: 200, minInflateCap: 1024 ** 3};
 
+/** What reading one file gave. */
 export interface FileReadResult {
 	path: string;
 	gzip: boolean;
@@ -34,10 +36,15 @@ export interface FileReadResult {
 	error: string | null;
 }
 
-/** Called per line; `last` is true for a final line without a newline (possibly cut off). */
-export type LineHandler = (line: string, last: boolean) => void;
+/**
+ * Called per line with its bytes, bytes[start, end) without the newline; the bytes are reused after the
+ * call returns. `last` is true for a final line without a newline (possibly cut off). Empty lines and
+ * lines of a lone carriage return are not passed on.
+ */
+export type LineHandler = (bytes: Buffer, start: number, end: number, last: boolean) => void;
 
-const CHUNK = 64 * 1024;
+/** Read size for plain files: large enough that per-read costs vanish, small enough to stay in cache. */
+const CHUNK = 256 * 1024;
 
 /** Reads `path` line by line. Never throws for I/O trouble: it ends up in `error`. */
 export async function readLines(path: string, onLine: LineHandler, limits: ReadLimits = DEFAULT_LIMITS): Promise<FileReadResult> {
@@ -63,109 +70,160 @@ export async function readLines(path: string, onLine: LineHandler, limits: ReadL
 		return result;
 	}
 
-	const splitter = new LineSplitter(onLine, limits.maxLineChars, result);
-	const decoder = new StringDecoder('utf8');
-	const file = createReadStream(path, {highWaterMark: CHUNK});
-	file.on('data', chunk => (result.bytes += chunk.length));
+	const splitter = new LineSplitter(onLine, limits.maxLineBytes, result);
 	try {
-		if (result.gzip) {
-			const cap = Math.max(limits.minInflateCap, size * limits.maxInflateRatio);
-			const gunzip = createGunzip({chunkSize: 256 * 1024});
-			file.on('error', error => gunzip.destroy(error));
-			file.pipe(gunzip);
-			try {
-				for await (const chunk of gunzip as AsyncIterable<Buffer>) {
-					result.textBytes += chunk.length;
-					if (result.textBytes > cap) {
-						result.error = `decompressed size passed ${formatBytes(cap)} (${limits.maxInflateRatio}x the compressed size); the rest of the file was skipped`;
-						break;
-					}
-					splitter.push(decoder.write(chunk));
-				}
-			} catch (error) {
-				result.error = gzipMessage(error);
-			} finally {
-				file.destroy();
-				gunzip.destroy();
-			}
-		} else {
-			for await (const chunk of file as AsyncIterable<Buffer>) {
-				result.textBytes += chunk.length;
-				splitter.push(decoder.write(chunk));
-			}
-		}
+		if (result.gzip) await readGzip(path, splitter, result, Math.max(limits.minInflateCap, size * limits.maxInflateRatio), limits.maxInflateRatio);
+		else await readPlain(path, splitter, result);
 	} catch (error) {
 		result.error = describeIoError(error);
 	}
-	if (result.error === null) splitter.push(decoder.end());
 	splitter.end();
 	return result;
 }
 
-/** Splits text chunks into lines, holding at most one partial line of at most `max` characters. */
-class LineSplitter {
-	#carry = '';
+/**
+ * A plain file, read ahead: the next chunk is being read (in libuv's thread pool) while the lines of the
+ * current one are handled, with two buffers taking turns.
+ */
+async function readPlain(path: string, splitter: LineSplitter, result: FileReadResult): Promise<void> {
+	const handle = await open(path, 'r');
+	let current = Buffer.allocUnsafe(CHUNK);
+	let spare = Buffer.allocUnsafe(CHUNK);
+	let reading = handle.read(current, 0, CHUNK, null);
+	try {
+		for (;;) {
+			const {bytesRead} = await reading;
+			if (bytesRead === 0) break;
+			result.bytes += bytesRead;
+			result.textBytes += bytesRead;
+			const chunk = current;
+			reading = handle.read(spare, 0, CHUNK, null);
+			splitter.push(bytesRead === CHUNK ? chunk : chunk.subarray(0, bytesRead));
+			current = spare;
+			spare = chunk;
+		}
+	} finally {
+		// A read still in flight (after an error) must end before the handle closes.
+		await reading.catch(() => undefined);
+		await handle.close();
+	}
+}
+
+/** A gzip file, stopped at `cap` decompressed bytes. */
+async function readGzip(path: string, splitter: LineSplitter, result: FileReadResult, cap: number, ratio: number): Promise<void> {
+	const file = createReadStream(path, {highWaterMark: CHUNK});
+	file.on('data', chunk => (result.bytes += chunk.length));
+	const gunzip = createGunzip({chunkSize: CHUNK});
+	file.on('error', error => gunzip.destroy(error));
+	file.pipe(gunzip);
+	try {
+		for await (const chunk of gunzip as AsyncIterable<Buffer>) {
+			result.textBytes += chunk.length;
+			if (result.textBytes > cap) {
+				result.error = `decompressed size passed ${formatBytes(cap)} (${ratio}x the compressed size); the rest of the file was skipped`;
+				break;
+			}
+			splitter.push(chunk);
+		}
+	} catch (error) {
+		result.error = gzipMessage(error);
+	} finally {
+		file.destroy();
+		gunzip.destroy();
+	}
+}
+
+/**
+ * Splits byte chunks into lines, holding at most one partial line of at most `max` bytes. Counts lines
+ * and oversized lines into `result`. (Exported for tests.)
+ */
+export class LineSplitter {
+	/** The start of a line that continues in the next chunk: carry[0, carried). */
+	#carry = Buffer.alloc(0);
+	#carried = 0;
 	#discarding = false;
 	readonly #onLine: LineHandler;
 	readonly #max: number;
-	readonly #result: FileReadResult;
+	readonly #result: Pick<FileReadResult, 'lines' | 'oversized'>;
 
-	constructor(onLine: LineHandler, max: number, result: FileReadResult) {
+	constructor(onLine: LineHandler, max: number, result: Pick<FileReadResult, 'lines' | 'oversized'>) {
 		this.#onLine = onLine;
 		this.#max = max;
 		this.#result = result;
 	}
 
-	push(text: string): void {
-		if (text.length === 0) return;
-		let newline = text.indexOf('\n');
+	/** The next chunk of the file. */
+	push(chunk: Buffer): void {
+		const length = chunk.length;
+		if (length === 0) return;
+		let newline = chunk.indexOf(10);
 		if (newline === -1) {
-			this.#hold(text);
+			this.#hold(chunk, 0, length);
 			return;
 		}
 		// The line that began in an earlier chunk.
 		if (this.#discarding) this.#discarding = false;
-		else this.#emit(this.#carry + text.slice(0, newline), false);
-		this.#carry = '';
+		else if (this.#carried > 0) {
+			if (this.#carried + newline > this.#max) this.#result.oversized++;
+			else {
+				this.#append(chunk, 0, newline);
+				this.#emit(this.#carry, 0, this.#carried, false);
+			}
+		} else this.#emit(chunk, 0, newline, false);
+		this.#carried = 0;
 		let start = newline + 1;
 		const onLine = this.#onLine;
 		const max = this.#max;
 		const result = this.#result;
-		while ((newline = text.indexOf('\n', start)) !== -1) {
-			if (newline - start > max) result.oversized++;
-			else if (newline > start) {
+		while ((newline = chunk.indexOf(10, start)) !== -1) {
+			const size = newline - start;
+			if (size > max) result.oversized++;
+			else if (size > 1 || (size === 1 && chunk[start] !== 13)) {
 				result.lines++;
-				onLine(text.slice(start, newline), false);
+				onLine(chunk, start, newline, false);
 			}
 			start = newline + 1;
 		}
-		if (start < text.length) this.#hold(text.slice(start));
+		if (start < length) this.#hold(chunk, start, length);
 	}
 
-	#hold(text: string): void {
+	#hold(chunk: Buffer, start: number, end: number): void {
 		if (this.#discarding) return;
-		if (this.#carry.length + text.length > this.#max) {
+		if (this.#carried + (end - start) > this.#max) {
 			this.#result.oversized++;
 			this.#discarding = true;
-			this.#carry = '';
+			this.#carried = 0;
 			return;
 		}
-		this.#carry += text;
+		this.#append(chunk, start, end);
 	}
 
-	#emit(line: string, last: boolean): void {
-		if (line.length > this.#max) {
+	#append(chunk: Buffer, start: number, end: number): void {
+		const needed = this.#carried + (end - start);
+		if (needed > this.#carry.length) {
+			const grown = Buffer.allocUnsafe(Math.max(needed, Math.min(this.#max + 1, Math.max(4096, this.#carry.length * 2))));
+			this.#carry.copy(grown, 0, 0, this.#carried);
+			this.#carry = grown;
+		}
+		chunk.copy(this.#carry, this.#carried, start, end);
+		this.#carried = needed;
+	}
+
+	#emit(bytes: Buffer, start: number, end: number, last: boolean): void {
+		const size = end - start;
+		if (size > this.#max) {
 			this.#result.oversized++;
 			return;
 		}
-		if (line.length === 0 || line === '\r') return;
+		if (size === 0 || (size === 1 && bytes[start] === 13)) return;
 		this.#result.lines++;
-		this.#onLine(line, last);
+		this.#onLine(bytes, start, end, last);
 	}
 
+	/** The file ended: passes on a last line without newline. */
 	end(): void {
-		if (!this.#discarding && this.#carry.length > 0) this.#emit(this.#carry, true);
-		this.#carry = '';
+		if (!this.#discarding && this.#carried > 0) this.#emit(this.#carry, 0, this.#carried, true);
+		this.#carried = 0;
 		this.#discarding = false;
 	}
 }

@@ -6,3 +6,4 @@ export type * from './snapshot.js';
 export * from './histogram.js';
 export * from './ndjson.js';
 export * from './validate.js';
+export * from './perf-log.js';

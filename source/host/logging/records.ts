@@ -1,32 +1,35 @@
 /**
- * The records the performance log writes (schema version 1, documented in source/analyze/SCHEMA.md).
- * pino adds `level`, `time` (epoch ms), `pid` and `hostname` to every line.
+ * Builds the records the performance log writes, from the monitor's own data. The record types and the
+ * schema version live in source/protocol/perf-log.ts (shared with `perftop analyze`); pino adds `level`,
+ * `time` (epoch ms), `pid` and `hostname` to every line.
  */
 import type {HostEvent} from '../../protocol/messages.js';
+import {PERF_LOG_SCHEMA, type PerfLogEvent, type PerfLogProcess, type PerfLogRecord, type PerfLogSummary} from '../../protocol/perf-log.js';
 import type {AlertData, CacheSummary, HostInfo, PluginSummary} from '../../protocol/snapshot.js';
 
-/** Version of the perf-log schema; every line carries it as `perftop`. */
-export const PERF_LOG_SCHEMA = 1;
+export {PERF_LOG_SCHEMA};
 
-/** A record before pino adds its fields. */
-export type LogRecord = {perftop: typeof PERF_LOG_SCHEMA; ev: string} & Record<string, unknown>;
+/** A summary's fields as SummaryTracker computes them (everything but `ev`). */
+export type SummaryFields = Omit<PerfLogSummary, 'ev'>;
 
-function record(ev: string, fields: Record<string, unknown>): LogRecord {
-	return {perftop: PERF_LOG_SCHEMA, ev, ...fields};
+function record(event: PerfLogEvent): PerfLogRecord {
+	return {perftop: PERF_LOG_SCHEMA, ...event};
 }
 
 /** First line of a run: who writes and how to read the summaries. */
-export function startRecord(host: HostInfo, intervalMs: number, scheme: string, relativeError: number): LogRecord {
-	return record('start', {host: host.name, node: host.node, platform: host.platform, version: host.perftop, startedAt: host.startedAt, intervalMs, scheme, relativeError});
+export function startRecord(host: HostInfo, intervalMs: number, scheme: string, relativeError: number): PerfLogRecord {
+	return record({ev: 'start', host: host.name, node: host.node, platform: host.platform, version: host.perftop, startedAt: host.startedAt, intervalMs, scheme, relativeError});
 }
 
 /** Last line of a run (written by close()). */
-export function stopRecord(reason: string): LogRecord {
-	return record('stop', {reason});
+export function stopRecord(reason: string): PerfLogRecord {
+	return record({ev: 'stop', reason});
 }
 
-export function pluginLoadRecord(plugin: PluginSummary): LogRecord {
-	return record('plugin.load', {
+/** A plugin loaded or failed. */
+export function pluginLoadRecord(plugin: PluginSummary): PerfLogRecord {
+	return record({
+		ev: 'plugin.load',
 		plugin: plugin.name,
 		state: plugin.state,
 		source: plugin.source,
@@ -37,12 +40,15 @@ export function pluginLoadRecord(plugin: PluginSummary): LogRecord {
 	});
 }
 
-export function slowCallRecord(op: string, plugin: string | null, ms: number, at: number, suppressed: number): LogRecord {
-	return record('call.slow', {op, plugin, ms, at, suppressed});
+/** A slow call, with the slow calls of its series not logged since its previous line. */
+export function slowCallRecord(op: string, plugin: string | null, ms: number, at: number, suppressed: number): PerfLogRecord {
+	return record({ev: 'call.slow', op, plugin, ms, at, suppressed});
 }
 
-export function alertRecord(alert: AlertData): LogRecord {
-	return record('alert', {
+/** An alert that became active or resolved. */
+export function alertRecord(alert: AlertData): PerfLogRecord {
+	return record({
+		ev: 'alert',
 		id: alert.id,
 		rule: alert.rule,
 		subject: alert.subject,
@@ -55,52 +61,34 @@ export function alertRecord(alert: AlertData): LogRecord {
 	});
 }
 
-export function cacheRecord(cache: CacheSummary): LogRecord {
+/** A cache's counters (every field of its summary but the name, which becomes `cache`). */
+export function cacheRecord(cache: CacheSummary): PerfLogRecord {
 	const {name, ...rest} = cache;
-	return record('cache.summary', {cache: name, ...rest});
+	return record({ev: 'cache.summary', cache: name, ...rest});
 }
 
 /** A host event as a record; null for events the log does not keep. */
-export function eventRecord(event: HostEvent): LogRecord | null {
+export function eventRecord(event: HostEvent): PerfLogRecord | null {
 	switch (event.kind) {
 		case 'alert':
 			return alertRecord(event.alert);
 		case 'plugin.loaded':
 			return pluginLoadRecord(event.plugin);
 		case 'metrics.reset':
-			return record('metrics.reset', {at: event.at});
+			return record({ev: 'metrics.reset', at: event.at});
 		case 'cache.clear':
-			return record('cache.clear', {at: event.at, cleared: event.cleared});
+			return record({ev: 'cache.clear', at: event.at, cleared: event.cleared});
 		default:
 			return null;
 	}
 }
 
 /** Memory and CPU of the host process over the last interval. */
-export function processRecord(fields: {rss: number; heapUsed: number; heapTotal: number; external: number; arrayBuffers: number; cpuPercent: number | null; elu: number | null}): LogRecord {
-	return record('process', fields);
+export function processRecord(fields: Omit<PerfLogProcess, 'ev'>): PerfLogRecord {
+	return record({ev: 'process', ...fields});
 }
 
-/** Fields of a summary record (see SummaryTracker). */
-export interface SummaryFields {
-	op: string;
-	plugin: string | null;
-	kind: 'hook' | 'operation';
-	from: number;
-	count: number;
-	errors: number;
-	/** Calls over the response-time threshold. */
-	slow: number;
-	totalMs: number;
-	minMs: number;
-	maxMs: number;
-	p50Ms: number | null;
-	p95Ms: number | null;
-	p99Ms: number | null;
-	/** Histogram of the interval: flat [bucket index, count, bucket index, count, ...], ascending indexes. */
-	h: number[];
-}
-
-export function summaryRecord(fields: SummaryFields): LogRecord {
-	return record('summary', {...fields});
+/** One series' calls of one interval. */
+export function summaryRecord(fields: SummaryFields): PerfLogRecord {
+	return record({ev: 'summary', ...fields});
 }

@@ -15,7 +15,7 @@ import pinoRoll from 'pino-roll';
 import type {SonicBoom} from 'sonic-boom';
 import type {Faults} from '../faults.js';
 import type {ResolvedPerfLogOptions} from './options.js';
-import type {LogRecord} from './records.js';
+import type {PerfLogRecord} from '../../protocol/perf-log.js';
 
 /** Records kept while the file is being opened. */
 const PENDING_CAP = 10_000;
@@ -27,7 +27,7 @@ export class LogStream {
 	dropped = 0;
 	readonly #options: ResolvedPerfLogOptions;
 	readonly #faults: Faults;
-	readonly #pending: Array<[RecordLevel, LogRecord]> = [];
+	readonly #pending: Array<[RecordLevel, PerfLogRecord]> = [];
 	readonly #opened: Promise<void>;
 	#logger: Logger | null = null;
 	#stream: SonicBoom | null = null;
@@ -79,7 +79,7 @@ export class LogStream {
 	}
 
 	/** Writes one record as one line. Never throws. */
-	write(record: LogRecord, level: RecordLevel = 'info'): void {
+	write(record: PerfLogRecord, level: RecordLevel = 'info'): void {
 		if (this.#closed || this.#failed) return;
 		const logger = this.#logger;
 		if (logger === null) {

@@ -5,6 +5,8 @@ import {join} from 'node:path';
 import {setTimeout as sleep} from 'node:timers/promises';
 import {test} from 'node:test';
 import {analyzeInputs} from '../../../source/analyze/analyze.js';
+import {SummaryScanner} from '../../../source/analyze/summary-line.js';
+import {readPerfLogRecord} from '../../../source/protocol/perf-log.js';
 import {PerformanceMonitor, RELATIVE_ERROR} from '../../../source/index.js';
 
 function tempDir(t: {after: (fn: () => void) => void}): string {
@@ -147,4 +149,37 @@ test('slow calls are logged at most once per series per period, the rest counted
 	);
 	const summary = lines.find(line => line['ev'] === 'summary' && line['op'] === 'slow-op');
 	assert.equal(summary?.['slow'], 40, 'the summary counts every slow call');
+});
+
+test('every line the host writes reads back as a valid record, and summaries take the analyzer fast path', async t => {
+	const dir = tempDir(t);
+	const monitor = new PerformanceMonitor({log: {dir, summaryIntervalMs: 100}, thresholds: {responseTime: 10}, samplers: false, alerts: false});
+	await monitor.start();
+	for (let batch = 0; batch < 3; batch++) {
+		for (let index = 1; index <= 60; index++) monitor.record('query', index * 0.37, {plugin: 'db', error: index % 17 === 0});
+		monitor.record('render', 12.5, {plugin: 'ui-ü'});
+		monitor.record('tick', 0.001 * (batch + 1));
+		await sleep(130);
+	}
+	await monitor.stop();
+	const scanner = new SummaryScanner();
+	const lines = readdirSync(dir)
+		.filter(name => name.endsWith('.log'))
+		.flatMap(name => readFileSync(join(dir, name), 'utf8').split('\n').filter(Boolean));
+	const events = new Set<string>();
+	let summaries = 0;
+	for (const line of lines) {
+		const record = readPerfLogRecord(JSON.parse(line));
+		assert.ok(typeof record !== 'string', `${record}: ${line}`);
+		events.add(record.ev === 'other' ? record.kind : record.ev);
+		if (record.ev !== 'summary') continue;
+		summaries++;
+		const bytes = Buffer.from(line);
+		const scanned = scanner.scan(bytes, 0, bytes.length);
+		assert.ok(scanned, `fast path taken for ${line}`);
+		const {pairs, pairCount, ...rest} = scanned;
+		assert.deepEqual({...rest, h: Array.from(pairs.subarray(0, pairCount))}, record);
+	}
+	assert.ok(summaries >= 3, `${summaries} summaries`);
+	for (const ev of ['start', 'summary', 'call.slow', 'process', 'stop']) assert.ok(events.has(ev), `a ${ev} line (saw ${[...events].join(', ')})`);
 });
