@@ -85,19 +85,22 @@ interface RowProps {
 	selected: boolean;
 	focused: boolean;
 	theme: Theme;
+	/** The table's last row (no line break after it). */
+	last: boolean;
 }
 
 /**
- * One plugin's line: one Text, with nested styling only where a cell is coloured. Memoised on its text, so a
- * plugin whose numbers did not change is not drawn again by React.
+ * One plugin's line inside the table body's Text, with nested styling only where a cell is coloured.
+ * Memoised on its text, so a plugin whose numbers did not change is not drawn again by React.
  */
-const Row = memo(function Row({text, state, failing, width, selected, focused, theme}: RowProps) {
+const Row = memo(function Row({text, state, failing, width, selected, focused, theme, last}: RowProps) {
+	const end = last ? '' : '\n';
 	if (selected) {
 		return (
-			<Text wrap="truncate-end" {...(focused ? theme.selected : theme.text.emphasis)}>
-				{'> '}
-				{padEnd(text, width - 2)}
-			</Text>
+			<>
+				<Text {...(focused ? theme.selected : theme.text.emphasis)}>{`> ${padEnd(text, width - 2)}`}</Text>
+				{end}
+			</>
 		);
 	}
 	// Colour the state cell and, when the plugin has errors, the error cells. Trailing blanks are not drawn.
@@ -105,14 +108,13 @@ const Row = memo(function Row({text, state, failing, width, selected, focused, t
 	const stateText = text.slice(plan.nameEnd, plan.stateEnd);
 	const errorsText = text.slice(plan.errorsStart, plan.errorsEnd);
 	return (
-		<Text wrap="truncate-end">
-			{'  '}
-			{text.slice(0, plan.nameEnd)}
+		<>
+			{`  ${text.slice(0, plan.nameEnd)}`}
 			<Text {...theme.plugin[state]}>{stateText}</Text>
 			{text.slice(plan.stateEnd, plan.errorsStart)}
 			{failing ? <Text {...theme.status.warn}>{errorsText}</Text> : errorsText}
-			{text.slice(plan.errorsEnd).trimEnd()}
-		</Text>
+			{text.slice(plan.errorsEnd).trimEnd() + end}
+		</>
 	);
 });
 
@@ -121,7 +123,7 @@ export function PluginTable({plugins, hasSnapshot, total, filter, selected, top,
 	const [before, sorted, after] = headerParts(width, sort);
 	const lines = [];
 	const shown = plugins.slice(top, top + rows);
-	for (const plugin of shown) {
+	for (const [index, plugin] of shown.entries()) {
 		lines.push(
 			<Row
 				key={plugin.name}
@@ -132,20 +134,23 @@ export function PluginTable({plugins, hasSnapshot, total, filter, selected, top,
 				selected={plugin.name === selected}
 				focused={focused}
 				theme={theme}
+				last={index === shown.length - 1}
 			/>,
 		);
 	}
+	// One Text for all the rows: one text node for Ink to lay out, measure and draw instead of one per row.
+	let body = shown.length > 0 ? <Text wrap="truncate-end">{lines}</Text> : null;
 	if (shown.length === 0) {
 		const message = !hasSnapshot
 			? 'waiting for the first snapshot from the host...'
 			: total === 0
 				? 'no plugins reported by the host yet'
 				: `no plugin matches the filter "${filter}" (Esc clears it)`;
-		lines.push(
-			<Text key="empty" {...theme.text.dim}>
+		body = (
+			<Text {...theme.text.dim}>
 				{'  '}
 				{message}
-			</Text>,
+			</Text>
 		);
 	}
 	return (
@@ -155,7 +160,7 @@ export function PluginTable({plugins, hasSnapshot, total, filter, selected, top,
 				<Text {...theme.sortedHeading}>{sorted}</Text>
 				<Text {...theme.heading}>{after}</Text>
 			</Text>
-			{lines}
+			{body}
 		</Box>
 	);
 }
