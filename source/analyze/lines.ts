@@ -83,7 +83,8 @@ export async function readLines(path: string, onLine: LineHandler, limits: ReadL
 
 /**
  * A plain file, read ahead: the next chunk is being read (in libuv's thread pool) while the lines of the
- * current one are handled, with two buffers taking turns.
+ * current one are handled, with two buffers taking turns. (Measured against synchronous reads: the same
+ * CPU time, and less wall time on a busy machine, where the copy runs on the other core.)
  */
 async function readPlain(path: string, splitter: LineSplitter, result: FileReadResult): Promise<void> {
 	const handle = await open(path, 'r');

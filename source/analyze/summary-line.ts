@@ -237,6 +237,7 @@ function scanString(b: Uint8Array, p: number, end: number): number {
 
 /** Reads summary lines into one reused record. */
 export class SummaryScanner {
+	readonly #names = new Names();
 	readonly #record: ScannedSummary = {time: 0, pid: null, ev: 'summary', op: '', plugin: null, kind: 'hook', from: 0, count: 0, errors: 0, slow: 0, totalMs: 0, minMs: 0, maxMs: 0, p50Ms: null, p95Ms: null, p99Ms: null, pairs: new Float64Array(1024), pairCount: 0};
 
 	/**
@@ -320,10 +321,10 @@ export class SummaryScanner {
 					isSummary = text === 0 && p - valueStart === 9 && bytesAre(b, valueStart + 1, 'summary');
 					break;
 				case K_OP:
-					op = text >= 0 ? decode(b, valueStart + 1, p - 1, text) : undefined;
+					op = text >= 0 ? this.#names.decode(b, valueStart + 1, p - 1, text) : undefined;
 					break;
 				case K_PLUGIN:
-					plugin = text >= 0 ? decode(b, valueStart + 1, p - 1, text) : c === 110 ? null : undefined;
+					plugin = text >= 0 ? this.#names.decode(b, valueStart + 1, p - 1, text) : c === 110 ? null : undefined;
 					break;
 				case K_KIND:
 					operation = text === 0 && p - valueStart === 11 && bytesAre(b, valueStart + 1, 'operation');
@@ -394,14 +395,38 @@ export class SummaryScanner {
 	}
 }
 
-function decode(b: Buffer, start: number, end: number, nonAscii: number): string {
-	return b.toString(nonAscii === 1 ? 'utf8' : 'latin1', start, end);
+/**
+ * Decodes the names of series (op, plugin), which repeat on every interval: a name seen before is found
+ * by a hash of its bytes and compared byte by byte, so it is neither decoded nor allocated again. Holds at
+ * most NAME_CAP names; past that, names are decoded every time.
+ */
+class Names {
+	readonly #byHash = new Map<number, {bytes: Buffer; text: string}>();
+
+	decode(b: Buffer, start: number, end: number, nonAscii: number): string {
+		let hash = 0x811c9dc5 ^ (end - start);
+		for (let index = start; index < end; index++) hash = Math.imul(hash ^ b[index]!, 0x01000193);
+		const known = this.#byHash.get(hash);
+		if (known !== undefined && known.bytes.length === end - start) {
+			const bytes = known.bytes;
+			let index = 0;
+			while (index < bytes.length && bytes[index] === b[start + index]) index++;
+			if (index === bytes.length) return known.text;
+		}
+		const text = b.toString(nonAscii === 1 ? 'utf8' : 'latin1', start, end);
+		if (known === undefined && this.#byHash.size < NAME_CAP) this.#byHash.set(hash, {bytes: Buffer.from(b.subarray(start, end)), text});
+		return text;
+	}
 }
 
+/** Most names remembered by Names. */
+const NAME_CAP = 16_384;
+
 /**
- * Scans a histogram array whose `[` is at b[p - 1] into `into`: whole non-negative numbers of at most 15
- * digits, which must form valid pairs (see flatHistogramTotal). Returns the number of entries, `at` after
- * the `]`; FAIL for anything else (the general path then reads the line).
+ * Scans a histogram array whose `[` is at b[p - 1] into `into`: pairs of whole numbers, a bucket index of
+ * the scheme and a count from 1 to below 1e15 (what flatHistogramTotal accepts, written as JSON integers).
+ * Returns the number of entries, `at` after the `]`; FAIL for anything else (the general path then reads
+ * the line: a fractional count, say).
  */
 function scanPairs(b: Uint8Array, p: number, into: Float64Array): number {
 	if (b[p] === CLOSE_ARRAY) {
@@ -410,25 +435,33 @@ function scanPairs(b: Uint8Array, p: number, into: Float64Array): number {
 	}
 	let n = 0;
 	for (;;) {
-		const first = p;
-		let value = b[p]! - ZERO;
-		if (value < 0 || value > 9) return FAIL;
+		// A bucket index: a whole number below BUCKETS (so at most 4 digits), then a comma.
+		let bucket = b[p]! - ZERO;
+		if (bucket < 0 || bucket > 9) return FAIL;
 		let c = b[++p]!;
-		if (value !== 0) {
+		if (bucket !== 0) {
 			while (c >= ZERO && c <= NINE) {
-				value = value * 10 + (c - ZERO);
+				bucket = bucket * 10 + (c - ZERO);
 				c = b[++p]!;
 			}
-			if (p - first > 15) return FAIL;
 		}
-		// Even entries are bucket indexes, odd ones counts.
-		if ((n & 1) === 0 ? value >= BUCKETS : value === 0) return FAIL;
-		into[n++] = value;
+		if (c !== COMMA || bucket >= BUCKETS) return FAIL;
+		// A count: a whole number from 1 to below 1e15 (a leading 0 is either zero or not JSON).
+		let count = b[++p]! - ZERO;
+		if (count < 1 || count > 9) return FAIL;
+		c = b[++p]!;
+		while (c >= ZERO && c <= NINE) {
+			count = count * 10 + (c - ZERO);
+			c = b[++p]!;
+		}
+		if (count >= 1e15) return FAIL;
+		into[n] = bucket;
+		into[n + 1] = count;
+		n += 2;
 		if (c === COMMA) p++;
 		else if (c === CLOSE_ARRAY) break;
 		else return FAIL;
 	}
-	if ((n & 1) !== 0) return FAIL;
 	at = p + 1;
 	return n;
 }
