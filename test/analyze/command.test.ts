@@ -173,3 +173,19 @@ test('records of one series merge into one row with the summed count', async t =
 	assert.equal(result.hooks.find(row => row.op === 'login')?.calls, 11 * 5000);
 	assert.equal(result.hooks.length, 1);
 });
+
+test('past the series cap, further series fold into one (other) row and the result says so', async t => {
+	const dir = tempDir(t);
+	const lines = ['a', 'b', 'c', 'd', 'e'].map((op, index) => JSON.stringify({level: 30, time: T, pid: 1, perftop: 1, ev: 'summary', op, plugin: 'p', kind: 'hook', from: T - 1000, count: index + 1, errors: 0, slow: 0, totalMs: 1, minMs: 0.001, maxMs: 0.001, h: [1000, index + 1]}));
+	writeFileSync(join(dir, 'many.log'), lines.join('\n') + '\n');
+	const result = await analyzeInputs([join(dir, 'many.log')], {seriesCap: 2});
+	assert.equal(result.seriesCapped, true);
+	assert.deepEqual(
+		result.hooks.map(row => [row.op, row.calls]),
+		[
+			['(other)', 3 + 4 + 5],
+			['a', 1],
+			['b', 2],
+		],
+	);
+});
