@@ -9,6 +9,7 @@ import {createReadStream} from 'node:fs';
 import {open} from 'node:fs/promises';
 import {createGunzip} from 'node:zlib';
 
+/** Bounds on what one file may cost. */
 export interface ReadLimits {
 	/** Longest line kept, in bytes (default 1 MiB); longer lines are counted as oversized. */
 	maxLineBytes: number;

@@ -155,6 +155,9 @@ function keyId(b: Uint8Array, start: number, length: number): number {
 	return bytesAre(b, start, text) ? key : K_OTHER;
 }
 
+/** Not a number JSON allows (distinct from NaN, which stands for "not finite"). */
+const FAIL_NUMBER = Number.NEGATIVE_INFINITY;
+
 /** Byte reads stay inside the line (it ends with `}`, which stops every scan), so they are numbers. */
 const isDigit = (c: number): boolean => c >= ZERO && c <= NINE;
 
@@ -212,9 +215,6 @@ function scanNumber(b: Buffer, p: number): number {
 	if (negative) value = -value;
 	return Number.isFinite(value) ? value : Number.NaN;
 }
-
-/** Not a number JSON allows (distinct from NaN, which stands for "not finite"). */
-const FAIL_NUMBER = Number.NEGATIVE_INFINITY;
 
 /**
  * Scans a string whose opening quote is at b[p - 1], up to `end`: `at` after the closing quote.
