@@ -8,9 +8,11 @@ const limits = JSON.parse(process.argv[2] ?? '{}') as Record<string, number>;
 const started = performance.now();
 const result = await analyzeInputs(process.argv.slice(3), {limits});
 const seconds = (performance.now() - started) / 1000;
+const cpu = process.cpuUsage();
 process.stdout.write(
 	JSON.stringify({
 		seconds,
+		cpuSeconds: (cpu.user + cpu.system) / 1e6,
 		maxRssBytes: process.resourceUsage().maxRSS * 1024,
 		lines: result.lines,
 		problems: result.problems,
