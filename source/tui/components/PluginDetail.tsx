@@ -3,7 +3,7 @@ import {Box, Text} from 'ink';
 import type {PluginSummary, SeriesSummary} from '../../protocol/snapshot.js';
 import {errorRatio} from '../columns.js';
 import {bytes, count, ms, padEnd, padStart, percent, rate} from '../format.js';
-import {hookKey, type History} from '../state/history.js';
+import {hookTrend, type History} from '../state/history.js';
 import type {Theme} from '../theme.js';
 import {Sparkline} from './Sparkline.js';
 
@@ -85,7 +85,7 @@ export function PluginDetail({plugin, history, width, rows, top, theme}: PluginD
 				hooks.map(hook => (
 					<Box key={hook.op} height={1}>
 						<Text wrap="truncate-end">{hookRowText(hook, width)}</Text>
-						<Sparkline values={history.hooks[hookKey(plugin.name, hook.op)]?.p99.values ?? []} width={trendWidth} style={theme.sparkline} />
+						<Sparkline values={hookTrend(history, plugin.name, hook.op)?.p99.values ?? []} width={trendWidth} style={theme.sparkline} />
 					</Box>
 				))
 			)}
