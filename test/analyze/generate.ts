@@ -5,6 +5,7 @@
  */
 import {createWriteStream} from 'node:fs';
 import {bucketIndex} from '../../source/protocol/histogram.js';
+import {seededRandom} from '../helpers/random.js';
 
 export interface GenerateOptions {
 	bytes: number;
@@ -23,17 +24,8 @@ export interface Generated {
 	errors: Map<string, number>;
 }
 
-/** Small deterministic PRNG (mulberry32). */
-export function random(seed: number): () => number {
-	let state = seed >>> 0;
-	return () => {
-		state = (state + 0x6d2b79f5) >>> 0;
-		let t = state;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
+/** The shared seeded PRNG, under the name these tests use. */
+export const random = seededRandom;
 
 /** Writes the log to `path`. */
 export async function generateLog(path: string, options: GenerateOptions): Promise<Generated> {

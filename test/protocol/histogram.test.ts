@@ -13,18 +13,8 @@ import {
 	toHistogramData,
 	type HistogramData,
 } from '../../source/protocol/histogram.js';
+import {seededRandom} from '../helpers/random.js';
 
-/** Small seeded PRNG (mulberry32): the same seed gives the same samples on every run. */
-function prng(seed: number): () => number {
-	let state = seed >>> 0;
-	return () => {
-		state = (state + 0x6d2b79f5) >>> 0;
-		let t = state;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
 
 type Distribution = (random: () => number) => number;
 
@@ -63,7 +53,7 @@ describe('log-linear histogram', () => {
 	});
 
 	test('every value falls inside the range of its bucket, and buckets tile the line without gaps', () => {
-		const random = prng(7);
+		const random = seededRandom(7);
 		for (let index = 0; index < BUCKET_COUNT - 1; index++) {
 			assert.equal(bucketLow(index) + bucketWidth(index), bucketLow(index + 1), `bucket ${index} ends where ${index + 1} starts`);
 		}
@@ -84,7 +74,7 @@ describe('log-linear histogram', () => {
 
 	for (const [name, draw] of Object.entries(distributions)) {
 		test(`percentiles stay within the stated error of exact percentiles: ${name}`, () => {
-			const random = prng(name.length * 7919);
+			const random = seededRandom(name.length * 7919);
 			for (const size of [1, 2, 3, 10, 101, 1000, 20_000]) {
 				const values = Array.from({length: size}, () => draw(random));
 				const sorted = [...values].sort((a, b) => a - b);
@@ -106,7 +96,7 @@ describe('log-linear histogram', () => {
 	});
 
 	test('the serialized form survives JSON and merges exactly', () => {
-		const random = prng(42);
+		const random = seededRandom(42);
 		const a = Array.from({length: 5000}, () => distributions['log-normal around 200 us (heavy tail)']!(random));
 		const b = Array.from({length: 3000}, () => distributions['bimodal: cache hits ~300 ns, misses ~8 ms']!(random));
 		const sent: HistogramData[] = [toHistogramData(histogramOf(a)), toHistogramData(histogramOf(b))].map(data => JSON.parse(JSON.stringify(data)) as HistogramData);

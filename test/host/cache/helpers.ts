@@ -5,6 +5,7 @@
 import {Faults} from '../../../source/host/faults.js';
 import {HostEvents} from '../../../source/host/events.js';
 import {CacheRegistry} from '../../../source/host/cache/index.js';
+import {seededRandom} from '../../helpers/random.js';
 
 /** A clock that moves only when told to. Starts well above 0 (lru-cache treats a start of 0 as "no ttl"). */
 export class FakeClock {
@@ -19,17 +20,8 @@ export class FakeClock {
 	}
 }
 
-/** mulberry32: a small deterministic PRNG; returns floats in [0, 1). */
-export function prng(seed: number): () => number {
-	let state = seed >>> 0;
-	return () => {
-		state = (state + 0x6d2b79f5) >>> 0;
-		let t = state;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
+/** The shared seeded PRNG, under the name these tests use. */
+export const prng = seededRandom;
 
 /** A registry without a timer (tests call tick()), and the faults it reports to. */
 export function manualRegistry(options: {slots?: number; slotMs?: number} = {}): {registry: CacheRegistry; faults: Faults} {

@@ -12,20 +12,10 @@ import {SummaryBuilder} from '../../../source/host/summaries.js';
 import type {PluginLoadRecord} from '../../../source/host/monitor.js';
 import {BUCKET_COUNT, bucketIndex, bucketValue, quantileOf} from '../../../source/protocol/histogram.js';
 import type {LatencyStats, SeriesSummary} from '../../../source/protocol/snapshot.js';
+import {seededRandom} from '../../helpers/random.js';
 
 const MS = 1e6;
 
-/** Deterministic pseudo-random numbers in [0, 1). */
-function random(seed: number): () => number {
-	let state = seed >>> 0;
-	return () => {
-		state = (state + 0x6d2b79f5) >>> 0;
-		let t = state;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
 
 /** A duration spread over many powers of two (10 ns .. 1 s), sometimes a repeat of a fixed value. */
 function duration(next: () => number): number {
@@ -113,7 +103,7 @@ function withoutKey({op: _op, plugin: _plugin, kind: _kind, ...rest}: SeriesSumm
 describe('Series summaries and the recent window', () => {
 	for (const seed of [1, 2, 3, 4]) {
 		test(`equal a from-scratch computation after every record, error, invalid duration, rotation and reset (seed ${seed})`, () => {
-			const next = random(seed);
+			const next = seededRandom(seed);
 			const slots = 1 + Math.floor(next() * 6);
 			const series = new Series('op', 'p', 'hook', slots);
 			const plain = new PlainSeries(slots);
@@ -251,7 +241,7 @@ const records: PluginLoadRecord[] = [
 describe('SummaryBuilder (cached per plugin)', () => {
 	for (const seed of [7, 8, 9]) {
 		test(`equals summaries built from scratch after calls, new series, time passing, rotations and resets (seed ${seed})`, () => {
-			const next = random(seed);
+			const next = seededRandom(seed);
 			const operations: Operation[] = [];
 			const time = fakeTime();
 			const registry = new SeriesRegistry(new Faults(() => {}), {slotMs: 1000, slots: 4, now: time.now});
@@ -283,7 +273,7 @@ describe('SummaryBuilder (cached per plugin)', () => {
 
 	test("a plugin's figures are the exact merge of its series' histograms", () => {
 		const registry = new SeriesRegistry(new Faults(() => {}), {slotMs: 1000, slots: 4});
-		const next = random(11);
+		const next = seededRandom(11);
 		for (let call = 0; call < 500; call++) registry.get(`op${call % 3}`, 'db', 'hook').record(duration(next));
 		registry.get('op1', 'db', 'hook').recordError(5 * MS);
 		const builder = new SummaryBuilder(registry);
