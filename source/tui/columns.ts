@@ -34,7 +34,7 @@ export const COLUMNS: readonly Column[] = [
 	{id: 'name', meaning: 'plugin name', title: 'PLUGIN', width: 10, align: 'left', value: p => p.name.toLowerCase(), text: p => p.name},
 	{id: 'state', meaning: 'ok, load(ing), FAIL(ed) or gone (unloaded)', title: 'ST', width: 4, align: 'left', value: p => p.state, text: p => STATE_TEXT[p.state]},
 	{id: 'loadMs', meaning: 'load time, ms', title: 'LOAD', width: 5, align: 'right', value: p => p.loadMs, text: p => ms(p.loadMs)},
-	{id: 'loadBytes', meaning: 'heap growth caused by loading', title: 'LMEM', width: 5, align: 'right', value: p => p.loadBytes, text: p => bytes(p.loadBytes)},
+	{id: 'loadBytes', meaning: 'heap growth caused by loading', title: 'LMEM', width: 6, align: 'right', value: p => p.loadBytes, text: p => bytes(p.loadBytes)},
 	{id: 'calls', meaning: 'calls since start or reset', title: 'CALLS', width: 6, align: 'right', value: p => p.calls.count, text: p => count(p.calls.count)},
 	{id: 'rate', meaning: 'calls per second, recent window', title: 'RATE', width: 5, align: 'right', value: p => p.recent.rate, text: p => rate(p.recent.rate)},
 	{id: 'p50', meaning: 'median call time, ms', title: 'P50', width: 5, align: 'right', value: p => p.calls.p50Ms, text: p => ms(p.calls.p50Ms)},
