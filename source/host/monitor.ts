@@ -3,89 +3,30 @@
  * caches, samplers, alerts, the perf log and the socket server, and builds snapshots from them.
  */
 import {existsSync, writeFileSync, mkdirSync} from 'node:fs';
-import {freemem, hostname} from 'node:os';
-import {basename, dirname, join} from 'node:path';
-import {writeHeapSnapshot} from 'node:v8';
-import {ErrorCode, ProtocolError} from '../protocol/errors.js';
+import {hostname} from 'node:os';
+import {basename, dirname} from 'node:path';
 import {PROTOCOL_VERSION} from '../protocol/version.js';
 import type {ClearCacheResult, HeapSnapshotResult, ResetMetricsResult} from '../protocol/messages.js';
-import type {AlertData, CacheSummary, HostInfo, MetricsExport, PluginState, PluginSummary, SeriesExport, SeriesSummary, Snapshot} from '../protocol/snapshot.js';
-import {AlertEngine, type AlertOptions} from './alerts/engine.js';
+import type {CacheSummary, HostInfo, MetricsExport, PluginSummary, SeriesExport, SeriesSummary, Snapshot} from '../protocol/snapshot.js';
+import {AlertEngine} from './alerts/engine.js';
 import {CacheRegistry, type CacheOptions, type PerformanceCache} from './cache/registry.js';
 import {HostEvents} from './events.js';
-import {Faults, describe, type FaultListener} from './faults.js';
+import {Faults, describe} from './faults.js';
 import type {MonitorHandle} from './handle.js';
 import {serve, type IpcServer, type ServerOptions} from './ipc/server.js';
-import {startPerfLog, type PerfLog, type PerfLogOptions} from './logging/perf-log.js';
+import {startPerfLog, type PerfLog} from './logging/perf-log.js';
 import {instrumentObject} from './metrics/instrument.js';
 import {SeriesRegistry} from './metrics/registry.js';
 import type {Series} from './metrics/series.js';
 import {SummaryBuilder} from './summaries.js';
+import {writeHostHeapSnapshot} from './heap-snapshot.js';
 import {guardClock, hrClock, timeCall, timed, type AnyFunction, type Clock} from './metrics/timing.js';
-import {Samplers, type SamplerOptions} from './samplers/index.js';
+import {Samplers} from './samplers/index.js';
 import {resolveThresholds, type PerformanceThresholds} from './thresholds.js';
 import {PERFTOP_VERSION} from './version.js';
+import type {MonitorOptions, PerformanceSummary, PluginLoadRecord, WrapOptions} from './monitor-types.js';
 
-/** Options of a PerformanceMonitor; every one is optional. */
-export interface MonitorOptions {
-	/** Host name shown to clients (default: the main script's file name). */
-	name?: string;
-	/** When false, wrap()/instrument() return the original functions and nothing is recorded. Default true. */
-	enabled?: boolean;
-	thresholds?: Partial<PerformanceThresholds>;
-	/** Maximum number of series (default 1000). */
-	seriesCap?: number;
-	/** Recent window: slot length (ms, default 10 000) and slot count (default 6). */
-	windowSlotMs?: number;
-	windowSlots?: number;
-	/** Clock for durations (ns). Tests pass a fake. */
-	clock?: Clock;
-	/** Wall clock (epoch ms). Tests pass a fake. */
-	now?: () => number;
-	/** Called once per kind of internal fault (default: a process warning). */
-	onFault?: FaultListener;
-	/** Called for every alert change. */
-	onAlert?: (alert: AlertData) => void;
-	/** Alert tuning (cooldowns, hysteresis); false disables alerts. */
-	alerts?: Omit<AlertOptions, 'onAlert'> | false;
-	/** Process/system sampling; false disables it. */
-	samplers?: SamplerOptions | false;
-	/** Serve a socket: true for the default path, a string for a path, or server options. Default: no socket. */
-	socket?: boolean | string | ServerOptions;
-	/** Refuse destructive commands (clear-cache, reset-metrics, heap-snapshot) from clients. */
-	readonly?: boolean;
-	/** Write the performance log (pino JSON lines, rotated). Default: no log. */
-	log?: PerfLogOptions | false;
-	/** Directory for heap snapshots requested by clients; unset: the command is refused. */
-	heapSnapshotDir?: string;
-}
-
-/** What the plugin manager (or a host) reports about one plugin's load. */
-export interface PluginLoadRecord {
-	name: string;
-	source: string | null;
-	state: PluginState;
-	loadMs: number | null;
-	loadBytes: number | null;
-	loadMemoryMode: 'gc' | 'heap-delta' | null;
-	error: string | null;
-}
-
-/** Which series a wrapped function records into. */
-export interface WrapOptions {
-	op: string;
-	plugin?: string;
-	kind?: 'hook' | 'operation';
-}
-
-/** Per-call summary of everything, as plain data. */
-export interface PerformanceSummary {
-	at: number;
-	plugins: PluginSummary[];
-	series: SeriesSummary[];
-	caches: CacheSummary[] | null;
-	alerts: AlertData[];
-}
+export type {MonitorOptions, PluginLoadRecord, WrapOptions, PerformanceSummary} from './monitor-types.js';
 
 /**
  * The monitor a host embeds. Timing: time(), wrap(), monitorOperation(), instrument(). Data: getPerformanceSummary(),
@@ -419,14 +360,7 @@ export class PerformanceMonitor implements MonitorHandle {
 	}
 
 	async heapSnapshot(): Promise<HeapSnapshotResult> {
-		const dir = this.#options.heapSnapshotDir;
-		if (dir === undefined) throw new ProtocolError(ErrorCode.disabled, 'heap snapshots are disabled on this host (start the monitor with heapSnapshotDir)');
-		const need = process.memoryUsage().heapUsed * 2;
-		if (freemem() < need) throw new ProtocolError(ErrorCode.disabled, `not enough free memory for a heap snapshot (need about ${Math.round(need / 1048576)} MiB)`);
-		mkdirSync(dir, {recursive: true, mode: 0o700});
-		const path = writeHeapSnapshot(join(dir, `perftop-${this.host.pid}-${this.#now()}.heapsnapshot`));
-		const {statSync} = await import('node:fs');
-		return {path, bytes: statSync(path).size};
+		return writeHostHeapSnapshot(this.#options.heapSnapshotDir, `perftop-${this.host.pid}-${this.#now()}.heapsnapshot`);
 	}
 
 	setWatchers(clients: number): void {
