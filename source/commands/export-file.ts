@@ -3,6 +3,7 @@
  */
 import {writeFileSync} from 'node:fs';
 import {resolve, join} from 'node:path';
+import {csvCell} from '../analyze/report.js';
 import type {MetricsExport, SeriesExport} from '../protocol/snapshot.js';
 
 /** How and where to write an export. */
@@ -66,8 +67,8 @@ function csvRow(series: SeriesExport): string {
 	return values.map(csvField).join(',');
 }
 
+/** Numbers to 6 decimals; text quoted when needed and defused against formula injection (a name starting with =, +, -, @). */
 function csvField(value: string | number | null): string {
-	if (value === null) return '';
 	if (typeof value === 'number') return Number.isFinite(value) ? String(Number(value.toFixed(6))) : '';
-	return /[",\r\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
+	return csvCell(value);
 }

@@ -57,6 +57,18 @@ test('CSV has one row per series with its numbers, and quotes fields that need i
 	assert.equal(fail[4], '1', 'errors column');
 });
 
+test('CSV defuses names a spreadsheet would run as formulas', () => {
+	const data = sampleExport();
+	const template = data.series[0]!;
+	data.series = ['=HYPERLINK("http://x")', '+1+1', '-2', '@SUM(A1)', 'plain'].map(op => ({...template, plugin: null, op}));
+	const ops = exportToCsv(data)
+		.trimEnd()
+		.split('\n')
+		.slice(1)
+		.map(line => line.slice(1, line.indexOf(',operation') === -1 ? line.indexOf(',hook') : line.indexOf(',operation')));
+	assert.deepEqual(ops, ['"\'=HYPERLINK(""http://x"")"', "'+1+1", "'-2", "'@SUM(A1)", 'plain']);
+});
+
 test('an unwritable directory is a clear error naming the path', t => {
 	const missing = join(tempDir(t), 'no', 'such', 'dir');
 	assert.throws(() => writeExport(sampleExport(), {format: 'csv', dir: missing}), new RegExp(`cannot write ${missing}`));
