@@ -339,6 +339,8 @@ export class PerformanceMonitor implements MonitorHandle {
 
 	/** Zeroes every series (plugin load records and caches are kept). */
 	clearMetrics(): ResetMetricsResult {
+		// The log gets the calls of the interval cut short before they are zeroed.
+		this.#perfLog?.beforeReset();
 		this.registry.reset();
 		this.#resetAt = this.#now();
 		this.events.emit({kind: 'metrics.reset', at: this.#resetAt});

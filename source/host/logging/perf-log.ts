@@ -21,6 +21,8 @@ export {type PerfLogOptions} from './options.js';
 export interface PerfLog {
 	/** Writes the summaries of the interval so far and flushes; the log keeps running. */
 	flush(): Promise<void>;
+	/** Writes the summaries of the interval so far (the monitor calls it just before a metrics reset). */
+	beforeReset(): void;
 	/** Writes the last summaries and a stop line, flushes and closes the file. Idempotent. */
 	close(): Promise<void>;
 	/** Lines dropped so far (disk refusing writes, or the file could not be opened). */
@@ -112,11 +114,7 @@ class PerfLogWriter implements PerfLog {
 	#tick(): void {
 		if (this.#closed) return;
 		const monitor = this.#monitor;
-		try {
-			for (const fields of this.#tracker.take(monitor.seriesExports(), Date.now())) this.#stream.write(summaryRecord(fields));
-		} catch (error) {
-			monitor.faults.report('perf-log', error);
-		}
+		this.#writeSummaries();
 		if (this.#options.process) {
 			try {
 				this.#writeProcess();
@@ -130,6 +128,22 @@ class PerfLogWriter implements PerfLog {
 			} catch (error) {
 				monitor.faults.report('perf-log', error);
 			}
+		}
+	}
+
+	/**
+	 * Writes the summaries of the calls since the last interval now: called just before a metrics reset, so
+	 * that the calls of the cut-short interval are in the log before their series are zeroed.
+	 */
+	beforeReset(): void {
+		if (!this.#closed) this.#writeSummaries();
+	}
+
+	#writeSummaries(): void {
+		try {
+			for (const fields of this.#tracker.take(this.#monitor.seriesExports(), Date.now())) this.#stream.write(summaryRecord(fields));
+		} catch (error) {
+			this.#monitor.faults.report('perf-log', error);
 		}
 	}
 

@@ -85,6 +85,22 @@ test('metrics reset: intervals after the reset count from zero', async t => {
 	assert.deepEqual(counts, [30, 7]);
 });
 
+test('metrics reset: calls since the last summary are logged before they are zeroed', async t => {
+	const dir = tempDir(t);
+	const monitor = new PerformanceMonitor({log: {dir, summaryIntervalMs: 60_000, process: false}, samplers: false, alerts: false});
+	await monitor.start();
+	for (let index = 0; index < 12; index++) monitor.record('op', 5, {plugin: 'p'});
+	monitor.resetMetrics();
+	for (let index = 0; index < 3; index++) monitor.record('op', 5, {plugin: 'p'});
+	await monitor.stop();
+	const lines = logLines(dir).filter(line => line['ev'] === 'summary' || line['ev'] === 'metrics.reset');
+	assert.deepEqual(
+		lines.map(line => (line['ev'] === 'summary' ? line['count'] : 'reset')),
+		[12, 'reset', 3],
+		'the 12 calls of the interval cut short by the reset, then the 3 after it',
+	);
+});
+
 test('rotation keeps at most the configured number of files', async t => {
 	const dir = tempDir(t);
 	const monitor = new PerformanceMonitor({log: {dir, size: '2k', files: 3, summaryIntervalMs: 100, process: false}, samplers: false, alerts: false});
