@@ -2,14 +2,18 @@
  * Bench section `e2e`: the example host (plugins-example, an orders service whose features are plugins)
  * under closed-loop load, fully monitored (socket served, perf log written, samplers on, one client
  * subscribed at 1 Hz) against the same host with monitoring off (enabled: false, no socket, no samplers).
- * Both hosts run for the whole section in their own processes; each round loads one, then the other, in
- * alternating order, for the same time with the same request sequence.
  *
- * RSS is sampled from /proc for both hosts every 250 ms through each round (the host is not asked, so the
- * sampling costs it nothing), and a round's figure is the median of its samples: one reading per round
- * lands anywhere on the sawtooth of garbage collection and of the new space growing and shrinking, which
- * moves a host's RSS by several MiB between readings whether it is monitored or not. The single reading
- * after each round (from /health, as before) is reported too.
+ * Every round starts a fresh pair of host processes (on databases seeded once), warms both up, then loads
+ * one, then the other, in alternating order (A B B A ...), for the same time with the same request
+ * sequence. Fresh processes matter more than anything else here: identical unmonitored hosts measured side
+ * by side in one run differ by up to 6 % in CPU per request from one process to the next (JIT decisions,
+ * heap layout), and that difference stays for the life of the process. With one pair for the whole section
+ * the result was that pair's luck; with a pair per round the median of the per-round ratios is not.
+ *
+ * RSS is sampled from /proc for both hosts every 250 ms through the measured part of each round (the host
+ * is not asked, so the sampling costs it nothing), and a round's figure is the median of its samples: one
+ * reading lands anywhere on the sawtooth of garbage collection and of the new space growing and shrinking.
+ * The single reading after each round (from /health) is reported too.
  *
  * The leaky plugin is left out of both hosts (its retention grows with the requests served and would swamp
  * the RSS comparison) and the slow plugin's route is left out of the mix (its random sleeps hold workers
@@ -68,46 +72,65 @@ async function measure(host: HostProcess, durationMs: number, seed: number): Pro
 	return {answered: stats.ok + stats.clientErrors + stats.serverErrors, elapsedMs: stats.elapsedMs, failed: stats.failed};
 }
 
+type Mode = 'monitored' | 'unmonitored';
+
+/** Starts the pair of hosts one round compares. */
+async function startPair(dirs: {monitored: string; unmonitored: string; socket: string; log: string}): Promise<Record<Mode, HostProcess>> {
+	const common = ['--exclude', 'activity-feed', '--rate', '0'];
+	const pending = [
+		startHost([...common, '--data-dir', dirs.monitored, '--socket', dirs.socket, '--log-dir', dirs.log], {timeoutMs: 120_000}),
+		startHost([...common, '--data-dir', dirs.unmonitored, '--unmonitored'], {timeoutMs: 120_000}),
+	] as const;
+	const [monitored, unmonitored] = await Promise.allSettled(pending);
+	if (monitored.status === 'fulfilled' && unmonitored.status === 'fulfilled') return {monitored: monitored.value, unmonitored: unmonitored.value};
+	await Promise.all([monitored, unmonitored].map(result => (result.status === 'fulfilled' ? result.value.stop() : null)));
+	throw (monitored.status === 'rejected' ? monitored.reason : (unmonitored as PromiseRejectedResult).reason) as Error;
+}
+
 export const section: BenchSection = {
 	name: 'e2e',
-	description: `plugins-example under closed-loop load (${CONCURRENCY} workers): monitored + client at 1 Hz vs unmonitored`,
+	description: `plugins-example under closed-loop load (${CONCURRENCY} workers): monitored + client at 1 Hz vs unmonitored, a fresh pair of hosts per round`,
 	async run(ctx) {
 		const temp = tempDir('pe-bench-');
-		const common = ['--exclude', 'activity-feed', '--rate', '0'];
-		let monitored: HostProcess | null = null;
-		let unmonitored: HostProcess | null = null;
+		const dirs = {monitored: join(temp.dir, 'm'), unmonitored: join(temp.dir, 'u'), socket: join(temp.dir, 'h.sock'), log: join(temp.dir, 'log')};
+		let pair: Record<Mode, HostProcess> | null = null;
 		let watcher: ReturnType<typeof watch> | null = null;
 		try {
-			// One after the other: each seeds its own database on first start.
-			monitored = await startHost([...common, '--data-dir', join(temp.dir, 'm'), '--socket', join(temp.dir, 'h.sock'), '--log-dir', join(temp.dir, 'log')], {timeoutMs: 120_000});
-			unmonitored = await startHost([...common, '--data-dir', join(temp.dir, 'u'), '--unmonitored'], {timeoutMs: 120_000});
-			if (!monitored.ready.socket) throw new Error('the monitored host serves no socket');
-			watcher = watch(monitored.ready.socket, 1000);
-			await watcher.until(() => true, 10_000, 'the first snapshot');
-			let snapshots = 0;
-			watcher.client.onSnapshot(() => snapshots++);
+			// The first start seeds each database; later rounds open them as they are.
+			for (const dir of [dirs.monitored, dirs.unmonitored]) await (await startHost(['--exclude', 'activity-feed', '--rate', '0', '--data-dir', dir, '--unmonitored'], {timeoutMs: 120_000})).stop();
 
 			// Each round interleaves short slices (A B B A ...) so that drift in machine load hits both alike.
 			const sliceMs = ctx.quick ? 500 : 1000;
 			const slicesPerMode = ctx.quick ? 2 : 4;
-			// Warm-up: JIT, statement caches, query cache, receipts on disk.
-			await measure(monitored, ctx.quick ? 2000 : 4000, 99);
-			await measure(unmonitored, ctx.quick ? 2000 : 4000, 99);
-
+			const warmupMs = ctx.quick ? 3000 : 12_000;
+			// Fresh processes differ by a few per cent among themselves, so more pairs than other sections' rounds.
+			const pairs = ctx.quick ? ctx.rounds : ctx.rounds * 2;
 			const rps = {monitored: [] as number[], unmonitored: [] as number[], ratio: [] as number[]};
 			const rss = {monitored: [] as number[], unmonitored: [] as number[], ratio: [] as number[]};
 			const after = {monitored: [] as number[], unmonitored: [] as number[], ratio: [] as number[]};
 			let failed = 0;
-			for (let round = 0; round < ctx.rounds; round++) {
+			let snapshots = 0;
+			let series = 0;
+			for (let round = 0; round < pairs; round++) {
+				pair = await startPair(dirs);
+				const hosts = pair;
+				if (!hosts.monitored.ready.socket) throw new Error('the monitored host serves no socket');
+				watcher = watch(hosts.monitored.ready.socket, 1000);
+				await watcher.until(() => true, 10_000, 'the first snapshot');
+				watcher.client.onSnapshot(() => snapshots++);
+				// Warm-up, both hosts at once (fairness does not matter here): JIT, statement caches, query cache,
+				// receipts on disk, and perftop's once-a-second work run often enough to be compiled.
+				await Promise.all([measure(hosts.monitored, warmupMs, 99), measure(hosts.unmonitored, warmupMs, 99)]);
+
 				const answered = {monitored: 0, unmonitored: 0};
 				const elapsed = {monitored: 0, unmonitored: 0};
-				const stopSampling = sampleRss(monitored, unmonitored, 250);
+				const stopSampling = sampleRss(hosts.monitored, hosts.unmonitored, 250);
 				for (let slice = 0; slice < slicesPerMode * 2; slice++) {
 					// A B B A A B B A ..., with A and B swapped every other round.
 					const isA = slice % 4 === 0 || slice % 4 === 3;
-					const [mode, host] = isA === (round % 2 === 0) ? (['monitored', monitored] as const) : (['unmonitored', unmonitored] as const);
+					const mode: Mode = isA === (round % 2 === 0) ? 'monitored' : 'unmonitored';
 					// Each A slice and the B slice next to it send the same request sequence (same seed).
-					const result = await measure(host, sliceMs, round * 100 + (slice >> 1));
+					const result = await measure(hosts[mode], sliceMs, round * 100 + (slice >> 1));
 					answered[mode] += result.answered;
 					elapsed[mode] += result.elapsedMs;
 					failed += result.failed;
@@ -118,29 +141,33 @@ export const section: BenchSection = {
 				rps.unmonitored.push(unmonitoredRps);
 				rps.ratio.push(monitoredRps / unmonitoredRps);
 				const sampled = stopSampling();
-				after.monitored.push(await rssOf(monitored));
-				after.unmonitored.push(await rssOf(unmonitored));
+				after.monitored.push(await rssOf(hosts.monitored));
+				after.unmonitored.push(await rssOf(hosts.unmonitored));
 				after.ratio.push(after.monitored.at(-1)! / after.unmonitored.at(-1)!);
 				// Without /proc, the reading after the round is all there is.
 				rss.monitored.push(sampled?.monitored ?? after.monitored.at(-1)!);
 				rss.unmonitored.push(sampled?.unmonitored ?? after.unmonitored.at(-1)!);
 				rss.ratio.push(rss.monitored.at(-1)! / rss.unmonitored.at(-1)!);
+				series = watcher.latest()?.monitor.series ?? series;
 				const mib = (bytes: number): string => (bytes / 1048576).toFixed(0);
-				ctx.log(`round ${round + 1}: monitored ${monitoredRps.toFixed(0)} req/s ${mib(rss.monitored.at(-1)!)} MiB (after ${mib(after.monitored.at(-1)!)}), unmonitored ${unmonitoredRps.toFixed(0)} req/s ${mib(rss.unmonitored.at(-1)!)} MiB (after ${mib(after.unmonitored.at(-1)!)})`);
+				ctx.log(`round ${round + 1}: monitored ${monitoredRps.toFixed(0)} req/s ${mib(rss.monitored.at(-1)!)} MiB (after ${mib(after.monitored.at(-1)!)}), unmonitored ${unmonitoredRps.toFixed(0)} req/s ${mib(rss.unmonitored.at(-1)!)} MiB (after ${mib(after.unmonitored.at(-1)!)}), ratio ${rps.ratio.at(-1)!.toFixed(3)}`);
+				watcher.close();
+				watcher = null;
+				await Promise.all([hosts.monitored.stop(), hosts.unmonitored.stop()]);
+				pair = null;
 			}
-			const latest = watcher.latest();
 			ctx.row({name: 'unmonitored host, requests/s (reference)', value: median(rps.unmonitored), unit: 'req/s', ratio: 1});
-			ctx.row({name: 'monitored host + client at 1 Hz, requests/s', value: median(rps.monitored), unit: 'req/s', ratio: median(rps.monitored) / median(rps.unmonitored), note: `${snapshots} snapshots received, ${latest?.monitor.series ?? 0} series`});
+			ctx.row({name: 'monitored host + client at 1 Hz, requests/s', value: median(rps.monitored), unit: 'req/s', ratio: median(rps.monitored) / median(rps.unmonitored), note: `${snapshots} snapshots received, ${series} series`});
 			ctx.row({name: 'unmonitored host RSS under load (reference)', value: median(rss.unmonitored) / 1048576, unit: 'MiB', ratio: 1, note: 'median of samples every 250 ms'});
 			ctx.row({name: 'monitored host RSS under load', value: median(rss.monitored) / 1048576, unit: 'MiB', ratio: median(rss.monitored) / median(rss.unmonitored)});
 			ctx.row({name: 'RSS ratio from one reading after each round', value: median(after.ratio), unit: 'x', note: `monitored ${(median(after.monitored) / 1048576).toFixed(0)} MiB, unmonitored ${(median(after.unmonitored) / 1048576).toFixed(0)} MiB`});
 			if (failed > 0) ctx.log(`${failed} requests got no answer`);
-			ctx.goal({id: 'e2e-throughput', measured: median(rps.ratio), limit: 0.97, direction: 'min', unit: 'x', note: 'monitored / unmonitored requests/s, median of per-round ratios'});
+			ctx.goal({id: 'e2e-throughput', measured: median(rps.ratio), limit: 0.97, direction: 'min', unit: 'x', note: `monitored / unmonitored requests/s, median of per-round ratios (${pairs} rounds, fresh hosts each round)`});
 			ctx.goal({id: 'e2e-rss', measured: median(rss.ratio), limit: 1.05, unit: 'x', note: 'monitored / unmonitored RSS under load after warm-up (per-round medians of 250 ms samples), median of per-round ratios'});
 			if (snapshots === 0) ctx.log('warning: the attached client received no snapshot during the rounds');
 		} finally {
 			watcher?.close();
-			await Promise.all([monitored?.stop(), unmonitored?.stop()]);
+			if (pair) await Promise.all([pair.monitored.stop(), pair.unmonitored.stop()]);
 			temp.remove();
 		}
 	},
