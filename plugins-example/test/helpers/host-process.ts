@@ -43,9 +43,10 @@ export function tempDir(prefix = 'pe-'): {dir: string; remove: () => void} {
 	return {dir, remove: () => rmSync(dir, {recursive: true, force: true})};
 }
 
-/** Starts host.ts with `args`; resolves once it printed its ready line. */
-export function startHost(args: string[], options: {timeoutMs?: number} = {}): Promise<HostProcess> {
-	const child = spawn(process.execPath, ['--import', TSX_LOADER, '--conditions=source', HOST_ENTRY, ...args], {stdio: ['pipe', 'pipe', 'pipe']});
+/** Starts host.ts with `args` (through `launcher`, a command prefix, when given); resolves once it printed its ready line. */
+export function startHost(args: string[], options: {timeoutMs?: number; launcher?: readonly string[]} = {}): Promise<HostProcess> {
+	const command = [...(options.launcher ?? []), process.execPath, '--import', TSX_LOADER, '--conditions=source', HOST_ENTRY, ...args];
+	const child = spawn(command[0]!, command.slice(1), {stdio: ['pipe', 'pipe', 'pipe']});
 	let stderr = '';
 	child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
 	const exited = new Promise<number | string | null>(resolve => child.once('exit', (code, signal) => resolve(code ?? signal)));
