@@ -15,7 +15,7 @@ export interface TrendHistory {
 }
 
 /** A plugin's trend with its hooks' trends (a short list: plugins have a few hooks, compared by name). */
-interface PluginTrend extends TrendHistory {
+export interface PluginTrend extends TrendHistory {
 	hookTrends: ReadonlyArray<{op: string; trend: TrendHistory}>;
 }
 
@@ -27,50 +27,18 @@ export interface History {
 	heap: Ring;
 	loopP99: Ring;
 	elu: Ring;
-	plugins: Readonly<Record<string, TrendHistory>>;
-	/** Keyed by hookKey(plugin, op) (built when first read; hookTrend() reads one without building it). */
-	readonly hooks: Readonly<Record<string, TrendHistory>>;
-}
-
-/** The key of one hook's trend. */
-export function hookKey(plugin: string, op: string): string {
-	return `${plugin}\u0000${op}`;
+	plugins: Readonly<Record<string, PluginTrend>>;
 }
 
 /** The trend of hook `op` of plugin `plugin`, if recorded. */
 export function hookTrend(history: History, plugin: string, op: string): TrendHistory | undefined {
-	const trends = (history.plugins[plugin] as PluginTrend | undefined)?.hookTrends;
-	return trends?.find(entry => entry.op === op)?.trend;
-}
-
-/** The histories' values, with `hooks` as a view built on first read from the plugins' hook trends. */
-class HistoryValue implements History {
-	#hooks: Record<string, TrendHistory> | null = null;
-
-	constructor(
-		readonly cpu: Ring,
-		readonly memory: Ring,
-		readonly rss: Ring,
-		readonly heap: Ring,
-		readonly loopP99: Ring,
-		readonly elu: Ring,
-		readonly plugins: Readonly<Record<string, PluginTrend>>,
-	) {}
-
-	get hooks(): Readonly<Record<string, TrendHistory>> {
-		if (this.#hooks === null) {
-			const hooks = Object.create(null) as Record<string, TrendHistory>;
-			for (const [name, trend] of Object.entries(this.plugins)) for (const {op, trend: hook} of trend.hookTrends) hooks[hookKey(name, op)] = hook;
-			this.#hooks = hooks;
-		}
-		return this.#hooks;
-	}
+	return history.plugins[plugin]?.hookTrends.find(entry => entry.op === op)?.trend;
 }
 
 /** Empty histories. */
 export function emptyHistory(capacity = HISTORY_CAPACITY): History {
 	const ring = emptyRing(capacity);
-	return new HistoryValue(ring, ring, ring, ring, ring, ring, Object.create(null) as Record<string, PluginTrend>);
+	return {cpu: ring, memory: ring, rss: ring, heap: ring, loopP99: ring, elu: ring, plugins: Object.create(null) as Record<string, PluginTrend>};
 }
 
 const value = (x: number | null | undefined): number => (x === null || x === undefined ? Number.NaN : x);
@@ -91,9 +59,8 @@ export function recordSnapshot(history: History, snapshot: Snapshot): History {
 	const memory = system?.memory ? system.memory.used / Math.max(1, system.memory.total) : null;
 	// Dictionary object from the start: adding hundreds of keys to a literal {} costs a hidden class each.
 	const plugins = Object.create(null) as Record<string, PluginTrend>;
-	const before = history.plugins as Readonly<Record<string, PluginTrend>>;
 	for (const plugin of snapshot.plugins) {
-		const previous = before[plugin.name];
+		const previous = history.plugins[plugin.name];
 		const hookTrends: Array<{op: string; trend: TrendHistory}> = [];
 		for (const hook of plugin.hooks) {
 			const old = previous?.hookTrends.find(entry => entry.op === hook.op)?.trend;
@@ -102,13 +69,13 @@ export function recordSnapshot(history: History, snapshot: Snapshot): History {
 		const trend = pushTrend(previous, capacity, plugin.recent.rate, plugin.recent.p99Ms ?? plugin.calls.p99Ms);
 		plugins[plugin.name] = {rate: trend.rate, p99: trend.p99, hookTrends};
 	}
-	return new HistoryValue(
-		pushRing(history.cpu, value(system?.cpu?.totalPercent)),
-		pushRing(history.memory, value(memory)),
-		pushRing(history.rss, value(processSection?.rss)),
-		pushRing(history.heap, value(processSection?.heapUsed)),
-		pushRing(history.loopP99, value(processSection?.eventLoop?.p99Ms)),
-		pushRing(history.elu, value(processSection?.eventLoop?.utilization)),
+	return {
+		cpu: pushRing(history.cpu, value(system?.cpu?.totalPercent)),
+		memory: pushRing(history.memory, value(memory)),
+		rss: pushRing(history.rss, value(processSection?.rss)),
+		heap: pushRing(history.heap, value(processSection?.heapUsed)),
+		loopP99: pushRing(history.loopP99, value(processSection?.eventLoop?.p99Ms)),
+		elu: pushRing(history.elu, value(processSection?.eventLoop?.utilization)),
 		plugins,
-	);
+	};
 }

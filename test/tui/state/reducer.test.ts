@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import {describe, test} from 'node:test';
 import type {Command} from '../../../source/tui/keymap.js';
+import {hookTrend} from '../../../source/tui/state/history.js';
 import {effectiveSelection, initialState, reducer, visibleNames, type Action, type AppState} from '../../../source/tui/state/reducer.js';
 import {cache, manyPlugins, plugin, snapshot} from '../fakes.js';
 
@@ -168,7 +169,7 @@ describe('history rings', () => {
 		assert.equal(state.history.plugins['db']?.rate.values.length, 120);
 		assert.equal(state.history.plugins['db']?.rate.values.at(-1), 130);
 		assert.equal(state.history.plugins['db']?.rate.values[0], 11);
-		assert.ok(state.history.hooks['db\u0000handle']);
+		assert.ok(hookTrend(state.history, 'db', 'handle'));
 		state = reducer(state, snap(snapshot({plugins: [plugin('auth')]}, 131), 131));
 		assert.equal(state.history.plugins['db'], undefined);
 		assert.equal(state.history.plugins['auth']?.rate.values.length, 1);
