@@ -7,7 +7,8 @@
  *   answered — as many requests as the service can take, for throughput measurements.
  */
 import {Agent, request} from 'node:http';
-import {CUSTOMER_PREFIXES, random} from './seed.js';
+import {random} from './random.js';
+import {CUSTOMER_PREFIXES} from './seed.js';
 import {ORDER_STATUSES, SORT_COLUMNS} from './orders.js';
 
 /** Request kinds and their relative weights. */

@@ -8,6 +8,7 @@ import {mkdirSync} from 'node:fs';
 import {dirname} from 'node:path';
 import Database from 'better-sqlite3';
 import {ORDER_STATUSES} from './orders.js';
+import {random} from './random.js';
 
 /** Schema version stored in PRAGMA user_version once seeded. */
 const SCHEMA_VERSION = 2;
@@ -24,18 +25,6 @@ const STATUS_WEIGHTS = [10, 15, 25, 40, 6, 4];
 export const CUSTOMERS = PREFIXES.flatMap(prefix => SUFFIXES.map(suffix => `${prefix} ${suffix}`));
 /** Customer name prefixes, handy for filters. */
 export const CUSTOMER_PREFIXES: readonly string[] = PREFIXES;
-
-/** A small fast PRNG (mulberry32): same seed, same sequence. */
-export function random(seed: number): () => number {
-	let state = seed >>> 0;
-	return () => {
-		state = (state + 0x6d2b79f5) >>> 0;
-		let t = state;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
 
 /** Options of openOrdersDatabase(). */
 export interface OpenOptions {

@@ -5,7 +5,7 @@
  */
 import {createWriteStream} from 'node:fs';
 import {bucketIndex} from '../../source/protocol/histogram.js';
-import {seededRandom} from '../helpers/random.js';
+import {seededRandom as random} from '../helpers/random.js';
 
 export interface GenerateOptions {
 	bytes: number;
@@ -24,8 +24,6 @@ export interface Generated {
 	errors: Map<string, number>;
 }
 
-/** The shared seeded PRNG, under the name these tests use. */
-export const random = seededRandom;
 
 /** Writes the log to `path`. */
 export async function generateLog(path: string, options: GenerateOptions): Promise<Generated> {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
 import {LineSplitter} from '../../source/analyze/lines.js';
-import {random} from './generate.js';
+import {seededRandom as random} from '../helpers/random.js';
 
 interface Split {
 	lines: Array<[string, boolean]>;

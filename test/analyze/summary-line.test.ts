@@ -5,7 +5,7 @@ import {test} from 'node:test';
 import {fileURLToPath} from 'node:url';
 import {readPerfLogRecord, type PerfLogLine} from '../../source/protocol/perf-log.js';
 import {SummaryScanner} from '../../source/analyze/summary-line.js';
-import {random} from './generate.js';
+import {seededRandom as random} from '../helpers/random.js';
 
 const fixtures = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'logs');
 const scanner = new SummaryScanner();

@@ -1,14 +1,5 @@
 /**
- * A small deterministic PRNG (mulberry32) for property and model tests: the same seed gives the same
- * sequence on every run, so a failure can be replayed. Returns floats in [0, 1).
+ * The seeded PRNG of property and model tests: the same seed gives the same sequence on every run, so a
+ * failure can be replayed. It is the example host's generator (one mulberry32 in the repository).
  */
-export function seededRandom(seed: number): () => number {
-	let state = seed >>> 0;
-	return () => {
-		state = (state + 0x6d2b79f5) >>> 0;
-		let t = state;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
+export {random as seededRandom} from '../../plugins-example/app/random.js';

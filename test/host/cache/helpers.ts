@@ -5,7 +5,6 @@
 import {Faults} from '../../../source/host/faults.js';
 import {HostEvents} from '../../../source/host/events.js';
 import {CacheRegistry} from '../../../source/host/cache/index.js';
-import {seededRandom} from '../../helpers/random.js';
 
 /** A clock that moves only when told to. Starts well above 0 (lru-cache treats a start of 0 as "no ttl"). */
 export class FakeClock {
@@ -19,9 +18,6 @@ export class FakeClock {
 		this.ms += ms;
 	}
 }
-
-/** The shared seeded PRNG, under the name these tests use. */
-export const prng = seededRandom;
 
 /** A registry without a timer (tests call tick()), and the faults it reports to. */
 export function manualRegistry(options: {slots?: number; slotMs?: number} = {}): {registry: CacheRegistry; faults: Faults} {

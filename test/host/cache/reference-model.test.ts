@@ -6,7 +6,8 @@
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
 import {PerformanceCache} from '../../../source/index.js';
-import {FakeClock, prng} from './helpers.js';
+import {seededRandom as prng} from '../../helpers/random.js';
+import {FakeClock} from './helpers.js';
 
 type Value = {n: number};
 
