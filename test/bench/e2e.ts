@@ -30,6 +30,8 @@ import {median, type BenchSection} from './harness.js';
 
 const CONCURRENCY = 8;
 const MIX: RequestMix = {recommend: 0, activity: 0};
+/** Both hosts: no leaky plugin, no built-in load (the bench is the load). */
+const HOST_ARGS = ['--exclude', 'activity-feed', '--rate', '0'];
 
 async function rssOf(host: HostProcess): Promise<number> {
 	const response = await fetch(`${host.ready.url}/health`);
@@ -103,10 +105,9 @@ function fixedLayoutLauncher(): string[] {
 
 /** Starts the pair of hosts one round compares. */
 async function startPair(dirs: {monitored: string; unmonitored: string; socket: string; log: string}, launcher: string[]): Promise<Record<Mode, HostProcess>> {
-	const common = ['--exclude', 'activity-feed', '--rate', '0'];
 	const pending = [
-		startHost([...common, '--data-dir', dirs.monitored, '--socket', dirs.socket, '--log-dir', dirs.log], {timeoutMs: 120_000, launcher}),
-		startHost([...common, '--data-dir', dirs.unmonitored, '--unmonitored'], {timeoutMs: 120_000, launcher}),
+		startHost([...HOST_ARGS, '--data-dir', dirs.monitored, '--socket', dirs.socket, '--log-dir', dirs.log], {timeoutMs: 120_000, launcher}),
+		startHost([...HOST_ARGS, '--data-dir', dirs.unmonitored, '--unmonitored'], {timeoutMs: 120_000, launcher}),
 	] as const;
 	const [monitored, unmonitored] = await Promise.allSettled(pending);
 	if (monitored.status === 'fulfilled' && unmonitored.status === 'fulfilled') return {monitored: monitored.value, unmonitored: unmonitored.value};
@@ -126,7 +127,7 @@ export const section: BenchSection = {
 		ctx.log(launcher.length > 0 ? `hosts start with ${launcher.join(' ')} (no address-space randomization)` : 'setarch -R not available: hosts start with address-space randomization (noisier)');
 		try {
 			// The first start seeds each database; later rounds open them as they are.
-			for (const dir of [dirs.monitored, dirs.unmonitored]) await (await startHost(['--exclude', 'activity-feed', '--rate', '0', '--data-dir', dir, '--unmonitored'], {timeoutMs: 120_000})).stop();
+			for (const dir of [dirs.monitored, dirs.unmonitored]) await (await startHost([...HOST_ARGS, '--data-dir', dir, '--unmonitored'], {timeoutMs: 120_000})).stop();
 
 			// Each round interleaves short slices (A B B A ...) so that drift in machine load hits both alike.
 			const sliceMs = ctx.quick ? 500 : 1000;
