@@ -103,11 +103,24 @@ function fixedLayoutLauncher(): string[] {
 	return probe.status === 0 ? launcher : [];
 }
 
+/**
+ * Environment of both hosts. glibc gives threads their own malloc arenas (up to 8 per core), and how much each
+ * arena keeps after the threads that used it (V8's compiler and GC helpers, the libuv pool) free their memory is
+ * luck: the RSS of identical unmonitored hosts under the same load ranged 127-137 MiB (standard deviation
+ * 2.5 MiB, 14 processes) with the default, 124.8-125.9 MiB with MALLOC_ARENA_MAX=2 (4 processes), while their
+ * V8 heaps differed by 1.5 MiB at most either way. Two arenas, the same for both modes, take that out of the RSS
+ * comparison (musl and other allocators ignore the variable). PERFTOP_E2E_DEFAULT_MALLOC=1 keeps the default.
+ */
+function hostEnv(): Record<string, string> {
+	return process.env.PERFTOP_E2E_DEFAULT_MALLOC === '1' ? {} : {MALLOC_ARENA_MAX: '2'};
+}
+
 /** Starts the pair of hosts one round compares. */
 async function startPair(dirs: {monitored: string; unmonitored: string; socket: string; log: string}, launcher: string[]): Promise<Record<Mode, HostProcess>> {
+	const env = hostEnv();
 	const pending = [
-		startHost([...HOST_ARGS, '--data-dir', dirs.monitored, '--socket', dirs.socket, '--log-dir', dirs.log], {timeoutMs: 120_000, launcher}),
-		startHost([...HOST_ARGS, '--data-dir', dirs.unmonitored, '--unmonitored'], {timeoutMs: 120_000, launcher}),
+		startHost([...HOST_ARGS, '--data-dir', dirs.monitored, '--socket', dirs.socket, '--log-dir', dirs.log], {timeoutMs: 120_000, launcher, env}),
+		startHost([...HOST_ARGS, '--data-dir', dirs.unmonitored, '--unmonitored'], {timeoutMs: 120_000, launcher, env}),
 	] as const;
 	const [monitored, unmonitored] = await Promise.allSettled(pending);
 	if (monitored.status === 'fulfilled' && unmonitored.status === 'fulfilled') return {monitored: monitored.value, unmonitored: unmonitored.value};
@@ -125,6 +138,8 @@ export const section: BenchSection = {
 		let watcher: ReturnType<typeof watch> | null = null;
 		const launcher = fixedLayoutLauncher();
 		ctx.log(launcher.length > 0 ? `hosts start with ${launcher.join(' ')} (no address-space randomization)` : 'setarch -R not available: hosts start with address-space randomization (noisier)');
+		const env = Object.entries(hostEnv()).map(([key, value]) => `${key}=${value}`);
+		ctx.log(env.length > 0 ? `hosts' environment: ${env.join(' ')} (both modes)` : "hosts' environment: the allocator's defaults (PERFTOP_E2E_DEFAULT_MALLOC=1)");
 		try {
 			// The first start seeds each database; later rounds open them as they are.
 			for (const dir of [dirs.monitored, dirs.unmonitored]) await (await startHost([...HOST_ARGS, '--data-dir', dir, '--unmonitored'], {timeoutMs: 120_000})).stop();

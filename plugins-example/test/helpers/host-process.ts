@@ -43,10 +43,14 @@ export function tempDir(prefix = 'pe-'): {dir: string; remove: () => void} {
 	return {dir, remove: () => rmSync(dir, {recursive: true, force: true})};
 }
 
-/** Starts host.ts with `args` (through `launcher`, a command prefix, when given); resolves once it printed its ready line. */
-export function startHost(args: string[], options: {timeoutMs?: number; launcher?: readonly string[]} = {}): Promise<HostProcess> {
+/**
+ * Starts host.ts with `args` (through `launcher`, a command prefix, when given, and with `env` added to this
+ * process's environment); resolves once it printed its ready line.
+ */
+export function startHost(args: string[], options: {timeoutMs?: number; launcher?: readonly string[]; env?: Record<string, string>} = {}): Promise<HostProcess> {
 	const command = [...(options.launcher ?? []), process.execPath, '--import', TSX_LOADER, '--conditions=source', HOST_ENTRY, ...args];
-	const child = spawn(command[0]!, command.slice(1), {stdio: ['pipe', 'pipe', 'pipe']});
+	const env = options.env ? {...process.env, ...options.env} : process.env;
+	const child = spawn(command[0]!, command.slice(1), {stdio: ['pipe', 'pipe', 'pipe'], env});
 	let stderr = '';
 	child.stderr!.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
 	const exited = new Promise<number | string | null>(resolve => child.once('exit', (code, signal) => resolve(code ?? signal)));
