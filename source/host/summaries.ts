@@ -145,9 +145,10 @@ export class SummaryBuilder {
 		let recentCount = 0;
 		let recentErrors = 0;
 		for (const series of members) {
-			const buckets = series.buckets;
+			const counts = series.counts;
+			const countsBase = series.countsBase;
 			const seriesHigh = series.high;
-			for (let index = series.low; index <= seriesHigh; index++) all[index]! += buckets[index]!;
+			for (let index = series.low; index <= seriesHigh; index++) all[index]! += counts[index - countsBase]!;
 			count += series.count;
 			timed += series.timedCount;
 			errors += series.errors;

@@ -65,10 +65,10 @@ export interface HistogramData {
 }
 
 /**
- * Value at quantile q (0..1) of a bucket array, clamped to [min, max] when those are known.
- * Returns null for an empty histogram.
+ * Value at quantile q (0..1) of a bucket array whose entry i is bucket offset + i (default 0: dense), clamped
+ * to [min, max] when those are known. Returns null for an empty histogram.
  */
-export function quantileOf(counts: ArrayLike<number>, total: number, q: number, min = 0, max = Infinity): number | null {
+export function quantileOf(counts: ArrayLike<number>, total: number, q: number, min = 0, max = Infinity, offset = 0): number | null {
 	if (total <= 0) return null;
 	const rank = Math.max(1, Math.ceil(q * total));
 	let seen = 0;
@@ -76,17 +76,17 @@ export function quantileOf(counts: ArrayLike<number>, total: number, q: number, 
 		const count = counts[index]!;
 		if (count === 0) continue;
 		seen += count;
-		if (seen >= rank) return Math.min(max, Math.max(min, bucketValue(index)));
+		if (seen >= rank) return Math.min(max, Math.max(min, bucketValue(offset + index)));
 	}
 	return max === Infinity ? null : max;
 }
 
-/** Sparse form of a dense bucket array. */
-export function toHistogramData(counts: ArrayLike<number>): HistogramData {
+/** Sparse form of a bucket array whose entry i is bucket offset + i (default 0: dense). */
+export function toHistogramData(counts: ArrayLike<number>, offset = 0): HistogramData {
 	const buckets: Array<[number, number]> = [];
 	for (let index = 0; index < counts.length; index++) {
 		const count = counts[index]!;
-		if (count !== 0) buckets.push([index, count]);
+		if (count !== 0) buckets.push([offset + index, count]);
 	}
 	return {scheme: HISTOGRAM_SCHEME, buckets};
 }

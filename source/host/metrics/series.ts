@@ -1,8 +1,9 @@
 /**
  * One series: count, errors, sum, min, max and a log-linear histogram of durations (ns) since start or reset,
- * plus the recent window. Bounded memory: BUCKET_COUNT x 8 bytes for the histogram, allocated at once, and
- * at most BUCKET_COUNT x 4 x slots bytes of window marks, grown at rotations only as far as the durations
- * seen reach; recording allocates nothing and touches one histogram only.
+ * plus the recent window. Bounded memory: the histogram's counts cover only the range of buckets the durations
+ * have reached, grown a power of two (32 buckets) at a time, so at most BUCKET_COUNT x 8 bytes, and the window
+ * marks at most BUCKET_COUNT x 4 x slots bytes, grown the same way at rotations. Recording allocates only when a
+ * duration lands outside the range seen so far (a few times in a series' life) and touches one histogram only.
  *
  * The recent window is a ring of `slots` marks: at the start of each slot the lifetime histogram is copied
  * (modulo 2^32) into that slot's mark. The window's histogram is the lifetime histogram minus the mark of the
@@ -29,6 +30,8 @@ export type SlowListener = (series: Series, ns: number) => void;
 const TWO_32 = 4294967296;
 /** Stands in for marks not allocated yet (the scan then reads none of it). */
 const NO_MARKS = new Uint32Array(0);
+/** Stands in for counts not allocated yet: every index is outside it. */
+const NO_COUNTS = new Float64Array(0);
 
 /** The window's calls and errors, and its latency statistics (ms), as cached between changes. */
 interface WindowPart {
@@ -57,7 +60,9 @@ export class Series {
 	/** Told about each invalid duration (the registry reports it as a fault). */
 	onInvalid: SlowListener | null = null;
 
-	readonly buckets = new Float64Array(BUCKET_COUNT);
+	/** Lifetime counts of buckets countsBase .. countsBase + counts.length - 1 (see the file comment). */
+	#counts = NO_COUNTS;
+	#countsBase = 0;
 	/**
 	 * Lifetime bucket counts (mod 2^32) at the start of each slot, for buckets markLow .. markLow + markWidth - 1:
 	 * bucket b of slot s at s x markWidth + b - markLow. Null until a rotation finds a non-empty histogram.
@@ -97,7 +102,10 @@ export class Series {
 			this.sumNs += ns;
 			if (ns < this.minNs) this.minNs = ns;
 			if (ns > this.maxNs) this.maxNs = ns;
-			this.buckets[bucketIndex(ns)]!++;
+			const at = bucketIndex(ns) - this.#countsBase;
+			const counts = this.#counts;
+			if (at >= 0 && at < counts.length) counts[at]!++;
+			else this.#countOutside(at + this.#countsBase);
 			if (ns > this.slowNs) this.#reportSlow(ns);
 		} else this.#reportInvalid(ns);
 	}
@@ -106,6 +114,36 @@ export class Series {
 	recordError(ns: number): void {
 		this.errors++;
 		this.record(ns);
+	}
+
+	/**
+	 * Lifetime bucket counts: entry i is bucket countsBase + i. Every non-zero bucket lies in it, and so does
+	 * low..high; other buckets are zero.
+	 */
+	get counts(): Float64Array {
+		return this.#counts;
+	}
+
+	/** Bucket index of counts[0]. */
+	get countsBase(): number {
+		return this.#countsBase;
+	}
+
+	/** Widens the counts to whole 32-bucket rows covering `index` too, then counts one call there. */
+	#countOutside(index: number): void {
+		const old = this.#counts;
+		const oldBase = this.#countsBase;
+		let low = index & ~31;
+		let end = Math.min(BUCKET_COUNT, (index | 31) + 1);
+		if (old.length > 0) {
+			low = Math.min(low, oldBase);
+			end = Math.max(end, oldBase + old.length);
+		}
+		const counts = new Float64Array(end - low);
+		if (old.length > 0) counts.set(old, oldBase - low);
+		counts[index - low]!++;
+		this.#counts = counts;
+		this.#countsBase = low;
 	}
 
 	/** Calls with a valid duration (the population of the histogram). */
@@ -161,11 +199,12 @@ export class Series {
 		if (high < low) return;
 		if (low < this.#markLow || high >= this.#markLow + this.#markWidth) this.#widenMarks(low, high);
 		const marks = this.#marks!;
-		const buckets = this.buckets;
+		const counts = this.#counts;
+		const countsBase = this.#countsBase;
 		const base = this.#slot * this.#markWidth - this.#markLow;
 		// Lifetime buckets outside low..high are zero, and so is that part of any mark (see the file comment):
 		// copying the range is a full copy. Uint32 stores wrap mod 2^32.
-		for (let index = low; index <= high; index++) marks[base + index] = buckets[index]!;
+		for (let index = low; index <= high; index++) marks[base + index] = counts[index - countsBase]!;
 	}
 
 	/** Makes the marks cover low..high too (whole powers of two, so this happens a few times at most). */
@@ -187,7 +226,7 @@ export class Series {
 		this.#markWidth = width;
 	}
 
-	/** Zeroes everything in place (wrappers keep their reference to this series). */
+	/** Zeroes everything in place (wrappers keep their reference to this series) and drops the arrays. */
 	reset(): void {
 		this.count = 0;
 		this.errors = 0;
@@ -196,7 +235,8 @@ export class Series {
 		this.maxNs = 0;
 		this.slow = 0;
 		this.invalid = 0;
-		this.buckets.fill(0);
+		this.#counts = NO_COUNTS;
+		this.#countsBase = 0;
 		this.#marks = null;
 		this.#markLow = 0;
 		this.#markWidth = 0;
@@ -220,7 +260,8 @@ export class Series {
 	}
 
 	#windowScan(into: Float64Array, add: boolean): [number, number] {
-		const buckets = this.buckets;
+		const counts = this.#counts;
+		const countsBase = this.#countsBase;
 		const marks = this.#marks ?? NO_MARKS;
 		const markLow = this.#markLow;
 		const markEnd = markLow + this.#markWidth;
@@ -229,7 +270,7 @@ export class Series {
 		const high = this.high;
 		let count = 0;
 		for (let index = this.low; index <= high; index++) {
-			const total = buckets[index]!;
+			const total = counts[index - countsBase]!;
 			const mark = index >= markLow && index < markEnd ? marks[base + index]! : 0;
 			let value = total - mark;
 			if (total >= TWO_32) {
@@ -249,7 +290,7 @@ export class Series {
 
 	/** Bytes held by this series' arrays. */
 	get bytes(): number {
-		return this.buckets.byteLength + (this.#marks?.byteLength ?? 0) + this.#markErrors.byteLength + 200;
+		return this.#counts.byteLength + (this.#marks?.byteLength ?? 0) + this.#markErrors.byteLength + 200;
 	}
 
 	/** Lifetime statistics as plain data (a fresh object; the numbers are cached until the next call or reset). */
@@ -259,7 +300,7 @@ export class Series {
 
 	#lifeStats(): LatencyStats {
 		if (this.#life === null || this.#lifeCount !== this.count || this.#lifeResets !== this.#resets) {
-			this.#life = latencyStats(this.buckets, this.count, this.errors, this.sumNs, this.minNs, this.maxNs, this.timedCount, this.low, this.high);
+			this.#life = latencyStats(this.#counts, this.count, this.errors, this.sumNs, this.minNs, this.maxNs, this.timedCount, this.low, this.high, this.#countsBase);
 			this.#lifeCount = this.count;
 			this.#lifeResets = this.#resets;
 		}
@@ -304,7 +345,7 @@ export class Series {
 
 	/** Summary plus the full histogram. */
 	export(windowMs: number): SeriesExport {
-		return {...this.summary(windowMs), histogram: toHistogramData(this.buckets), sumNs: this.sumNs};
+		return {...this.summary(windowMs), histogram: toHistogramData(this.#counts, this.#countsBase), sumNs: this.sumNs};
 	}
 }
 

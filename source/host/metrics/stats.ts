@@ -14,18 +14,18 @@ const VALUES = Float64Array.from({length: BUCKET_COUNT}, (_, index) => bucketVal
 const found = new Float64Array(3);
 
 /**
- * One pass over counts[low..high] for the values at the 0.5, 0.95 and 0.99 quantiles, each exactly as
- * quantileOf() gives it (the middle of its bucket clamped to [min, max]); results land in `found`.
- * Returns false when the ranks are not all reached (then quantileOf over the whole array decides).
+ * One pass over buckets low..high (bucket i at counts[i - offset]) for the values at the 0.5, 0.95 and 0.99
+ * quantiles, each exactly as quantileOf() gives it (the middle of its bucket clamped to [min, max]); results
+ * land in `found`. Returns false when the ranks are not all reached (then quantileOf over the whole array decides).
  */
-function quantiles(counts: ArrayLike<number>, total: number, min: number, max: number, low: number, high: number): boolean {
+function quantiles(counts: ArrayLike<number>, total: number, min: number, max: number, low: number, high: number, offset: number): boolean {
 	const r50 = Math.max(1, Math.ceil(0.5 * total));
 	const r95 = Math.max(1, Math.ceil(0.95 * total));
 	const r99 = Math.max(1, Math.ceil(0.99 * total));
 	let seen = 0;
 	let next = 0;
 	for (let index = low; index <= high; index++) {
-		const count = counts[index]!;
+		const count = counts[index - offset]!;
 		if (count === 0) continue;
 		seen += count;
 		if (seen < r50 && next === 0) continue;
@@ -41,23 +41,24 @@ function quantiles(counts: ArrayLike<number>, total: number, min: number, max: n
 }
 
 /**
- * Latency statistics from dense buckets and exact scalars (ns in, ms out). `timed` is the number of calls in
+ * Latency statistics from bucket counts and exact scalars (ns in, ms out). `timed` is the number of calls in
  * the buckets and the sum (calls with an invalid duration are in `count` only; default: all of them).
- * Only buckets[low..high] are read (default: all); every non-zero bucket must lie there.
+ * Bucket i is buckets[i - offset] (default 0: a dense array). Only buckets low..high are read (default: all);
+ * every non-zero bucket must lie there.
  */
-export function latencyStats(buckets: ArrayLike<number>, count: number, errors: number, sumNs: number, minNs: number, maxNs: number, timed = count, low = 0, high = buckets.length - 1): LatencyStats {
+export function latencyStats(buckets: ArrayLike<number>, count: number, errors: number, sumNs: number, minNs: number, maxNs: number, timed = count, low = 0, high = buckets.length - 1, offset = 0): LatencyStats {
 	const has = timed > 0;
 	let p50: number | null = null;
 	let p95: number | null = null;
 	let p99: number | null = null;
 	if (has) {
-		if (quantiles(buckets, timed, minNs, maxNs, low, high)) {
+		if (quantiles(buckets, timed, minNs, maxNs, low, high, offset)) {
 			p50 = found[0]! / NS_PER_MS;
 			p95 = found[1]! / NS_PER_MS;
 			p99 = found[2]! / NS_PER_MS;
 		} else {
 			const q = (p: number) => {
-				const value = quantileOf(buckets, timed, p, minNs, maxNs);
+				const value = quantileOf(buckets, timed, p, minNs, maxNs, offset);
 				return value === null ? null : value / NS_PER_MS;
 			};
 			p50 = q(0.5);

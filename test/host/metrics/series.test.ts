@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import {describe, test} from 'node:test';
-import {BUCKET_COUNT, RELATIVE_ERROR} from '../../../source/protocol/histogram.js';
+import {BUCKET_COUNT, bucketIndex, RELATIVE_ERROR} from '../../../source/protocol/histogram.js';
 import {Series} from '../../../source/host/metrics/series.js';
 
 const MS = 1e6;
@@ -113,9 +113,8 @@ describe('Series', () => {
 	test('reset zeroes everything in place', () => {
 		const series = seriesWith([1 * MS, 2 * MS]);
 		series.recordError(Number.NaN);
-		const buckets = series.buckets;
 		series.reset();
-		assert.equal(series.buckets, buckets);
+		assert.equal(series.counts.length, 0, 'the counts go with the range they covered');
 		assert.deepEqual(series.stats(), new Series('x', null, 'operation', 6).stats());
 		assert.equal(series.summary(1000).recent.count, 0);
 		assert.equal(series.invalid, 0);
@@ -123,13 +122,28 @@ describe('Series', () => {
 		assert.equal(series.stats().count, 1);
 	});
 
-	test('memory is fixed: recording allocates no per-call storage and a series stays under 64 KiB', () => {
+	test('memory is bounded: counts cover only the powers of two reached, calls add none, a series stays under 64 KiB', () => {
 		const series = seriesWith([]);
-		const before = series.bytes;
+		const empty = series.bytes;
+		for (let index = 0; index < 1000; index++) series.record(2 ** 20 + index * 100);
+		assert.equal(series.bytes - empty, 32 * 8, 'durations within one power of two: one row of 32 counts');
 		for (let index = 0; index < 100_000; index++) series.record(index * 997);
-		assert.equal(series.bytes, before);
+		const grown = series.bytes;
+		for (let index = 0; index < 100_000; index++) series.record(index * 997);
+		assert.equal(series.bytes, grown, 'the same durations again allocate nothing');
+		series.record(2 ** 50);
+		assert.equal(series.counts.length, BUCKET_COUNT, 'every bucket reached: the full bound');
 		assert.ok(series.bytes <= 64 * 1024, `${series.bytes} bytes`);
-		assert.equal(series.buckets.length, BUCKET_COUNT);
+	});
+
+	test('widening the counts down and up keeps every count where it was', () => {
+		const durations = [5 * MS, 3000, 40 * MS, 70, 2 ** 40, 5 * MS, 0, 123_456];
+		const series = seriesWith(durations);
+		const expected = new Map<number, number>();
+		for (const ns of durations) expected.set(bucketIndex(ns), (expected.get(bucketIndex(ns)) ?? 0) + 1);
+		assert.deepEqual(series.export(1000).histogram.buckets, [...expected].sort((a, b) => a[0] - b[0]));
+		assert.equal(series.counts.length % 32, 0);
+		assert.ok(series.countsBase <= series.low && series.high < series.countsBase + series.counts.length);
 	});
 
 	test('window marks take memory only for the range of durations seen, up to a fixed bound', () => {
@@ -139,11 +153,11 @@ describe('Series', () => {
 		assert.equal(series.bytes, empty, 'no marks while nothing was recorded');
 		for (let index = 0; index < 1000; index++) series.record(MS + index * 100);
 		for (let turn = 0; turn < 6; turn++) series.rotate();
-		assert.ok(series.bytes - empty <= 6 * 64 * 4, `durations within one power of two: ${series.bytes - empty} bytes of marks`);
+		assert.ok(series.bytes - empty <= 6 * 64 * 4 + 64 * 8, `durations within one power of two: ${series.bytes - empty} bytes of marks and counts`);
 		series.record(0);
 		series.record(2 ** 50);
 		series.rotate();
-		assert.equal(series.bytes - empty, 6 * BUCKET_COUNT * 4, 'every bucket in use: the full bound');
+		assert.equal(series.bytes - empty, 6 * BUCKET_COUNT * 4 + BUCKET_COUNT * 8, 'every bucket in use: the full bound (marks and counts)');
 		assert.ok(series.bytes <= 64 * 1024);
 		series.reset();
 		assert.equal(series.bytes, empty);
