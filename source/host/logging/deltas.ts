@@ -2,7 +2,9 @@
  * Turns the monitor's cumulative series (since start or reset) into per-interval summaries: the calls of
  * each interval, with the interval's own histogram. Deltas merge exactly by adding them, over any span of
  * intervals, and a lost line loses one interval of one series, nothing more. Series without calls in an
- * interval write nothing. Memory: one sparse histogram per series (the previous cumulative state).
+ * interval write nothing. Memory: one sparse histogram per series (the previous cumulative state), kept as one
+ * flat typed array (index, count, index, count, ...) rather than an array per bucket: it lives for a whole
+ * interval, long enough for the garbage collector to move it to the old generation.
  */
 import {BUCKET_COUNT, bucketLow, bucketWidth, quantileOf} from '../../protocol/histogram.js';
 import type {SeriesExport} from '../../protocol/snapshot.js';
@@ -15,13 +17,23 @@ interface Baseline {
 	totalMs: number;
 	minMs: number;
 	maxMs: number;
-	buckets: Array<[number, number]>;
+	/** Non-zero buckets as (index, count) pairs in ascending index order. */
+	pairs: Float64Array;
 }
 
 /** Dense buckets for one quantile computation; zeroed again after each use. */
 const scratch = new Float64Array(BUCKET_COUNT);
 
-const ZERO: Baseline = {count: 0, errors: 0, slow: 0, totalMs: 0, minMs: Infinity, maxMs: 0, buckets: []};
+const ZERO: Baseline = {count: 0, errors: 0, slow: 0, totalMs: 0, minMs: Infinity, maxMs: 0, pairs: new Float64Array(0)};
+
+function flatPairs(buckets: Array<[number, number]>): Float64Array {
+	const pairs = new Float64Array(buckets.length * 2);
+	for (let index = 0; index < buckets.length; index++) {
+		pairs[2 * index] = buckets[index]![0];
+		pairs[2 * index + 1] = buckets[index]![1];
+	}
+	return pairs;
+}
 
 /** Series identity: (plugin, op). */
 function keyOf(series: {op: string; plugin: string | null}): string {
@@ -58,7 +70,7 @@ export class SummaryTracker {
 				totalMs: series.totalMs,
 				minMs: series.minMs ?? Infinity,
 				maxMs: series.maxMs ?? 0,
-				buckets: series.histogram.buckets,
+				pairs: flatPairs(series.histogram.buckets),
 			};
 			this.#previous.set(key, current);
 			const count = current.count - before.count;
@@ -78,10 +90,13 @@ function intervalSummary(series: SeriesExport, before: Baseline, current: Baseli
 	const h: number[] = [];
 	let j = 0;
 	let histogramCount = 0;
-	for (const [index, value] of current.buckets) {
-		while (j < before.buckets.length && before.buckets[j]![0] < index) j++;
-		const earlier = j < before.buckets.length && before.buckets[j]![0] === index ? before.buckets[j]![1] : 0;
-		const delta = value - earlier;
+	const now = current.pairs;
+	const then = before.pairs;
+	for (let i = 0; i < now.length; i += 2) {
+		const index = now[i]!;
+		while (j < then.length && then[j]! < index) j += 2;
+		const earlier = j < then.length && then[j] === index ? then[j + 1]! : 0;
+		const delta = now[i + 1]! - earlier;
 		if (delta > 0) {
 			h.push(index, delta);
 			histogramCount += delta;
