@@ -69,27 +69,47 @@ function sampleRss(monitored: HostProcess, unmonitored: HostProcess, everyMs: nu
 	};
 }
 
-/** CPU time of a process's main thread (where the host's JavaScript runs) from /proc, in clock ticks; null elsewhere. */
-function mainThreadTicks(pid: number | undefined): number | null {
+/**
+ * CPU time from /proc in clock ticks, null elsewhere: of a process's main thread (where the host's JavaScript
+ * runs), or of the whole process (every thread: GC helpers, the libuv pool) when `wholeProcess`.
+ */
+function cpuTicks(pid: number | undefined, wholeProcess = false): number | null {
 	if (pid === undefined) return null;
 	try {
-		const fields = readFileSync(`/proc/${pid}/task/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+		const fields = readFileSync(wholeProcess ? `/proc/${pid}/stat` : `/proc/${pid}/task/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
 		return Number(fields[11]) + Number(fields[12]);
 	} catch {
 		return null;
 	}
 }
 
-async function measure(host: HostProcess, durationMs: number, seed: number): Promise<{answered: number; elapsedMs: number; failed: number; mainTicks: number | null}> {
-	const before = mainThreadTicks(host.child.pid);
+interface Measured {
+	answered: number;
+	elapsedMs: number;
+	failed: number;
+	mainTicks: number | null;
+	processTicks: number | null;
+}
+
+async function measure(host: HostProcess, durationMs: number, seed: number): Promise<Measured> {
+	const pid = host.child.pid;
+	const before = [cpuTicks(pid), cpuTicks(pid, true)];
 	const load = startLoad({url: host.ready.url, concurrency: CONCURRENCY, mix: MIX, seed});
 	await sleep(durationMs);
 	const stats = await load.stop();
-	const after = mainThreadTicks(host.child.pid);
-	return {answered: stats.ok + stats.clientErrors + stats.serverErrors, elapsedMs: stats.elapsedMs, failed: stats.failed, mainTicks: before === null || after === null ? null : after - before};
+	const after = [cpuTicks(pid), cpuTicks(pid, true)];
+	const spent = (index: number): number | null => (before[index] == null || after[index] == null ? null : after[index]! - before[index]!);
+	return {answered: stats.ok + stats.clientErrors + stats.serverErrors, elapsedMs: stats.elapsedMs, failed: stats.failed, mainTicks: spent(0), processTicks: spent(1)};
 }
 
 type Mode = 'monitored' | 'unmonitored';
+
+/** The middle half of per-round ratios, as text ("0.95-1.02"): how far single rounds spread. */
+function middleHalf(values: number[]): string {
+	const sorted = [...values].sort((a, b) => a - b);
+	const at = (q: number): number => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
+	return `${at(0.25).toFixed(3)}-${at(0.75).toFixed(3)}`;
+}
 
 /**
  * `setarch <arch> -R` where it works: the hosts start without address-space randomization. Which addresses a
@@ -154,6 +174,8 @@ export const section: BenchSection = {
 			const rss = {monitored: [] as number[], unmonitored: [] as number[], ratio: [] as number[]};
 			const after = {monitored: [] as number[], unmonitored: [] as number[], ratio: [] as number[]};
 			const cpuRatio: number[] = [];
+			const concurrent = {ratio: [] as number[], cpu: [] as number[]};
+			const concurrentMs = ctx.quick ? 2000 : 6000;
 			let failed = 0;
 			let snapshots = 0;
 			let series = 0;
@@ -183,6 +205,16 @@ export const section: BenchSection = {
 					failed += result.failed;
 					ticks[mode] = ticks[mode] === null || result.mainTicks === null ? null : ticks[mode] + result.mainTicks;
 				}
+				// Both hosts loaded at once, each by its own workers with the same request sequence: they share the
+				// machine's cores, so any extra CPU of either (on any of its threads) costs it requests, and drift in
+				// the machine's load hits both at the same moment.
+				const together = await Promise.all([measure(hosts.monitored, concurrentMs, round * 100 + 50), measure(hosts.unmonitored, concurrentMs, round * 100 + 50)]);
+				const [withMonitor, without] = together;
+				failed += withMonitor.failed + without.failed;
+				concurrent.ratio.push(withMonitor.answered / withMonitor.elapsedMs / (without.answered / without.elapsedMs));
+				if (withMonitor.processTicks !== null && without.processTicks !== null && without.processTicks > 0) {
+					concurrent.cpu.push(withMonitor.processTicks / withMonitor.answered / (without.processTicks / without.answered));
+				}
 				if (ticks.monitored !== null && ticks.unmonitored !== null && ticks.unmonitored > 0) cpuRatio.push(ticks.monitored / answered.monitored / (ticks.unmonitored / answered.unmonitored));
 				const monitoredRps = answered.monitored / (elapsed.monitored / 1000);
 				const unmonitoredRps = answered.unmonitored / (elapsed.unmonitored / 1000);
@@ -199,7 +231,7 @@ export const section: BenchSection = {
 				rss.ratio.push(rss.monitored.at(-1)! / rss.unmonitored.at(-1)!);
 				series = watcher.latest()?.monitor.series ?? series;
 				const mib = (bytes: number): string => (bytes / 1048576).toFixed(0);
-				ctx.log(`round ${round + 1}: monitored ${monitoredRps.toFixed(0)} req/s ${mib(rss.monitored.at(-1)!)} MiB (after ${mib(after.monitored.at(-1)!)}), unmonitored ${unmonitoredRps.toFixed(0)} req/s ${mib(rss.unmonitored.at(-1)!)} MiB (after ${mib(after.unmonitored.at(-1)!)}), ratio ${rps.ratio.at(-1)!.toFixed(3)}`);
+				ctx.log(`round ${round + 1}: monitored ${monitoredRps.toFixed(0)} req/s ${mib(rss.monitored.at(-1)!)} MiB (after ${mib(after.monitored.at(-1)!)}), unmonitored ${unmonitoredRps.toFixed(0)} req/s ${mib(rss.unmonitored.at(-1)!)} MiB (after ${mib(after.unmonitored.at(-1)!)}), ratio ${rps.ratio.at(-1)!.toFixed(3)}, loaded together ${concurrent.ratio.at(-1)!.toFixed(3)}`);
 				watcher.close();
 				watcher = null;
 				await Promise.all([hosts.monitored.stop(), hosts.unmonitored.stop()]);
@@ -211,8 +243,10 @@ export const section: BenchSection = {
 			ctx.row({name: 'monitored host RSS under load', value: median(rss.monitored) / 1048576, unit: 'MiB', ratio: median(rss.monitored) / median(rss.unmonitored)});
 			ctx.row({name: 'RSS ratio from one reading after each round', value: median(after.ratio), unit: 'x', note: `monitored ${(median(after.monitored) / 1048576).toFixed(0)} MiB, unmonitored ${(median(after.unmonitored) / 1048576).toFixed(0)} MiB`});
 			if (cpuRatio.length > 0) ctx.row({name: 'main-thread CPU per request, monitored / unmonitored', value: median(cpuRatio), unit: 'x', note: 'from /proc, median of per-round ratios; the cost behind the throughput ratio'});
+			ctx.row({name: 'both hosts loaded together: monitored / unmonitored requests/s', value: median(concurrent.ratio), unit: 'x', note: `${concurrentMs / 1000} s per round, sharing the cores; median of per-round ratios, middle half ${middleHalf(concurrent.ratio)}`});
+			if (concurrent.cpu.length > 0) ctx.row({name: 'loaded together: whole-process CPU per request, monitored / unmonitored', value: median(concurrent.cpu), unit: 'x', note: 'every thread, from /proc'});
 			if (failed > 0) ctx.log(`${failed} requests got no answer`);
-			ctx.goal({id: 'e2e-throughput', measured: median(rps.ratio), limit: 0.97, direction: 'min', unit: 'x', note: `monitored / unmonitored requests/s, median of per-round ratios (${pairs} rounds, fresh hosts each round)`});
+			ctx.goal({id: 'e2e-throughput', measured: median(rps.ratio), limit: 0.97, direction: 'min', unit: 'x', note: `monitored / unmonitored requests/s, median of per-round ratios (${pairs} rounds, fresh hosts each round; middle half ${middleHalf(rps.ratio)})`});
 			ctx.goal({id: 'e2e-rss', measured: median(rss.ratio), limit: 1.05, unit: 'x', note: 'monitored / unmonitored RSS under load after warm-up (per-round medians of 250 ms samples), median of per-round ratios'});
 			if (snapshots === 0) ctx.log('warning: the attached client received no snapshot during the rounds');
 		} finally {
