@@ -213,8 +213,7 @@ export const section: BenchSection = {
 				// Both hosts loaded at once, each by its own workers with the same request sequence: they share the
 				// machine's cores, so any extra CPU of either (on any of its threads) costs it requests, and drift in
 				// the machine's load hits both at the same moment.
-				const together = await Promise.all([measure(hosts.monitored, concurrentMs, round * 100 + 50), measure(hosts.unmonitored, concurrentMs, round * 100 + 50)]);
-				const [withMonitor, without] = together;
+				const [withMonitor, without] = await Promise.all([measure(hosts.monitored, concurrentMs, round * 100 + 50), measure(hosts.unmonitored, concurrentMs, round * 100 + 50)]);
 				failed += withMonitor.failed + without.failed;
 				concurrent.ratio.push(withMonitor.answered / withMonitor.elapsedMs / (without.answered / without.elapsedMs));
 				if (withMonitor.processTicks !== null && without.processTicks !== null && without.processTicks > 0) {
@@ -248,7 +247,7 @@ export const section: BenchSection = {
 			ctx.row({name: 'unmonitored host RSS under load (reference)', value: median(rss.unmonitored) / 1048576, unit: 'MiB', ratio: 1, note: 'median of samples every 250 ms'});
 			ctx.row({name: 'monitored host RSS under load', value: median(rss.monitored) / 1048576, unit: 'MiB', ratio: median(rss.monitored) / median(rss.unmonitored)});
 			ctx.row({name: 'RSS ratio from one reading after each round', value: median(after.ratio), unit: 'x', note: `monitored ${(median(after.monitored) / 1048576).toFixed(0)} MiB, unmonitored ${(median(after.unmonitored) / 1048576).toFixed(0)} MiB`});
-			if (cpuRatio.length > 0) ctx.row({name: 'main-thread CPU per request, monitored / unmonitored', value: median(cpuRatio), unit: 'x', note: 'from /proc, median of per-round ratios; the cost behind the throughput ratio'});
+			if (cpuRatio.length > 0) ctx.row({name: 'in turns: main-thread CPU per request, monitored / unmonitored', value: median(cpuRatio), unit: 'x', note: 'from /proc, median of per-round ratios'});
 			if (concurrent.cpu.length > 0) ctx.row({name: 'loaded together: whole-process CPU per request, monitored / unmonitored', value: median(concurrent.cpu), unit: 'x', note: 'every thread, from /proc'});
 			if (failed > 0) ctx.log(`${failed} requests got no answer`);
 			ctx.goal({id: 'e2e-throughput', measured: median(concurrent.ratio), limit: 0.97, direction: 'min', unit: 'x', note: `monitored / unmonitored requests/s, both loaded together ${concurrentMs / 1000} s per round; median of per-round ratios (${pairs} rounds, fresh hosts each round; middle half ${middleHalf(concurrent.ratio)})`});
