@@ -3,14 +3,14 @@
  * caches, samplers, alerts, the perf log and the socket server, and builds snapshots from them.
  */
 import {existsSync, writeFileSync, mkdirSync} from 'node:fs';
-import {hostname} from 'node:os';
-import {basename, dirname} from 'node:path';
+import {dirname} from 'node:path';
 import {PROTOCOL_VERSION} from '../protocol/version.js';
 import type {ClearCacheResult, HeapSnapshotResult, ResetMetricsResult} from '../protocol/messages.js';
 import type {CacheSummary, HostInfo, MetricsExport, PluginSummary, SeriesExport, SeriesSummary, Snapshot} from '../protocol/snapshot.js';
 import {AlertEngine} from './alerts/engine.js';
 import {CacheRegistry, type CacheOptions, type PerformanceCache} from './cache/registry.js';
 import {HostEvents} from './events.js';
+import {currentHostInfo} from './host-info.js';
 import {Faults, describe} from './faults.js';
 import type {MonitorHandle} from './handle.js';
 import {serve, type IpcServer, type ServerOptions} from './ipc/server.js';
@@ -23,7 +23,6 @@ import {writeHostHeapSnapshot} from './heap-snapshot.js';
 import {guardClock, hrClock, timeCall, timed, type AnyFunction, type Clock} from './metrics/timing.js';
 import {Samplers} from './samplers/index.js';
 import {resolveThresholds, type PerformanceThresholds} from './thresholds.js';
-import {PERFTOP_VERSION} from './version.js';
 import type {MonitorOptions, PerformanceSummary, PluginLoadRecord, WrapOptions} from './monitor-types.js';
 
 export type {MonitorOptions, PluginLoadRecord, WrapOptions, PerformanceSummary} from './monitor-types.js';
@@ -96,15 +95,7 @@ export class PerformanceMonitor implements MonitorHandle {
 			options.alerts === false
 				? null
 				: new AlertEngine(this.performanceThresholds, {...(options.alerts ?? {}), onAlert: options.onAlert}, this.events, this.faults);
-		this.host = {
-			name: options.name ?? defaultHostName(),
-			pid: process.pid,
-			hostname: hostname(),
-			node: process.version,
-			platform: `${process.platform}-${process.arch}`,
-			startedAt: Math.round(performance.timeOrigin),
-			perftop: PERFTOP_VERSION,
-		};
+		this.host = currentHostInfo(options.name);
 	}
 
 	// ---- lifecycle ----
@@ -398,11 +389,6 @@ export class PerformanceMonitor implements MonitorHandle {
 
 /** The protocol version (re-exported for hosts that print it). */
 export const protocolVersion = PROTOCOL_VERSION;
-
-function defaultHostName(): string {
-	const main = process.argv[1];
-	return main ? basename(main).replace(/\.[cm]?[jt]sx?$/, '') : 'node';
-}
 
 /** A one-line description of anything thrown (re-exported for hosts that print faults). */
 export {describe};
