@@ -13,6 +13,9 @@
  * Numbers: JSON's grammar exactly; values with at most 15 digits and a decimal exponent within ±22 are
  * computed as one exact integer multiplied or divided by an exact power of ten (correctly rounded, the
  * same double JSON.parse gives); longer ones are converted by Number(), as JSON.parse does.
+ *
+ * The byte scanners stay in this module with their caller: moved to a module of their own (importing them
+ * and the position they leave behind), `perftop analyze` read 104-111 MB/s instead of 119-122 MB/s.
  */
 import {BUCKET_COUNT} from '../protocol/histogram.js';
 import {PERF_LOG_SCHEMA, type PerfLogLineMeta, type PerfLogSummary} from '../protocol/perf-log.js';
