@@ -115,7 +115,7 @@ async function attach(socket: string): Promise<number> {
 	// Ink, React and the app load only for the live view (the one-shot commands start faster without them), and
 	// only after React's build is chosen: nothing above may import React (this file has no JSX for that reason).
 	const {loadWithProductionReact} = await import('./tui/react-mode.js');
-	const {loaded: live} = await loadWithProductionReact(() => import('./tui/live.js'));
+	const {loaded: live} = await loadWithProductionReact(() => import('./commands/attach.js'));
 	return live.runLiveView({socket, readonly: flags.readonly, intervalMs: flags.interval, color: flags.color, exportFormat: format, exportDir: flags.exportDir});
 }
 
@@ -123,7 +123,7 @@ async function main(): Promise<number> {
 	const [command, ...rest] = cli.input;
 	if (flags.help) {
 		if (command === 'analyze') {
-			const {analyzeHelp} = await import('./analyze/command.js');
+			const {analyzeHelp} = await import('./commands/analyze.js');
 			process.stdout.write(analyzeHelp);
 			return 0;
 		}
@@ -157,7 +157,7 @@ async function main(): Promise<number> {
 			return runExport({socket, format, out: flags.out, force: flags.force, dir: flags.exportDir});
 		}
 		case 'analyze': {
-			const {runAnalyze} = await import('./analyze/command.js');
+			const {runAnalyze} = await import('./commands/analyze.js');
 			return runAnalyze({
 				inputs: rest,
 				since: flags.since,

@@ -6,7 +6,7 @@
 import {BUCKET_COUNT, quantileOf} from '../protocol/histogram.js';
 import {readPerfLogRecord, type PerfLogLine, type PerfLogLineMeta, type PerfLogSummary} from '../protocol/perf-log.js';
 import type {AlertEntry, AnalysisResult, CacheRow, InputReport, LatencyRow, LineCounts, PluginRow, SlowCall} from './result.js';
-import {SummaryScanner, type ScannedSummary} from './summary-line.js';
+import {SummaryScanner, type ScannedSummary} from './summary-scanner.js';
 import {MemoryTimeline} from './timeline.js';
 
 /** Which records count (the command's --since, --until, --plugin, --hook). */

@@ -2,11 +2,11 @@
  * `perftop analyze`: reads perf logs and prints the report (text, --json or --csv), or compares two runs
  * (--compare). Resolves to the exit code; prints, never throws for bad input.
  */
-import {analyzeInputs} from './analyze.js';
-import {compareAnalyses, comparisonText, type ComparedRow} from './compare.js';
-import {csvCell, csvReport, textReport} from './report.js';
-import type {AnalysisResult} from './result.js';
-import {parseTimeBound} from './time.js';
+import {analyzeInputs} from '../analyze/analyze.js';
+import {compareAnalyses, comparisonText, type ComparedRow} from '../analyze/compare.js';
+import {csvCell, csvReport, textReport} from '../analyze/report.js';
+import type {AnalysisResult} from '../analyze/result.js';
+import {parseTimeBound} from '../analyze/time.js';
 
 export interface AnalyzeCommandOptions {
 	/** Files, directories and glob patterns. With `compare: true`, exactly two: a and b. */

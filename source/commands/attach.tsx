@@ -4,14 +4,14 @@
  * The CLI imports this module only after choosing React's build (see react-mode.ts).
  */
 import {render} from 'ink';
-import {writeExport} from '../commands/export-file.js';
+import {writeExport} from './export-file.js';
 import type {MetricsExport} from '../protocol/snapshot.js';
-import {TerminalApp} from './app.js';
-import {PerftopClient} from './client/client.js';
-import {installBoundedMeasure} from './bounded-measure.js';
-import {installFastOutput} from './fast-output.js';
-import {enterAlternateScreen, onSessionEnd} from './terminal.js';
-import {chooseTheme} from './theme.js';
+import {TerminalApp} from '../tui/app.js';
+import {PerftopClient} from '../tui/client/perftop-client.js';
+import {installBoundedMeasure} from '../tui/bounded-measure.js';
+import {installFastOutput} from '../tui/fast-output.js';
+import {enterAlternateScreen, onSessionEnd} from '../tui/terminal.js';
+import {chooseTheme} from '../tui/theme.js';
 
 /** What the live view needs from the command line. */
 export interface LiveViewOptions {

@@ -5,7 +5,7 @@
 import {existsSync} from 'node:fs';
 import {resolve} from 'node:path';
 import type {MetricsExport} from '../protocol/snapshot.js';
-import {connectOnce} from '../tui/client/connect.js';
+import {connectOnce} from '../tui/client/connect-once.js';
 import {writeExport} from './export-file.js';
 import type {CommandIo} from './once.js';
 

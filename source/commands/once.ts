@@ -2,7 +2,7 @@
  * `perftop --attach <socket> --once [--json]`: prints one snapshot and exits. Works without a terminal.
  */
 import type {AlertData, CacheSummary, LatencyStats, Snapshot} from '../protocol/snapshot.js';
-import {connectOnce} from '../tui/client/connect.js';
+import {connectOnce} from '../tui/client/connect-once.js';
 
 /** Where a command prints (process.stdout / process.stderr by default; tests pass collectors). */
 export interface CommandOutput {

@@ -6,7 +6,7 @@ import {useApp, useInput, useStdin} from 'ink';
 import {useCallback, useReducer, useRef} from 'react';
 import type {MetricsExport} from '../protocol/snapshot.js';
 import {Screen} from './components/Screen.js';
-import type {HostConnection} from './connection.js';
+import type {HostConnection} from './host-connection.js';
 import {runEffect} from './effects.js';
 import {useHostFeed} from './hooks/use-host-feed.js';
 import {useStaleTick} from './hooks/use-stale-tick.js';

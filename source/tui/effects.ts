@@ -5,7 +5,7 @@
 import {ErrorCode} from '../protocol/errors.js';
 import type {ClearCacheResult, CommandName} from '../protocol/messages.js';
 import type {MetricsExport} from '../protocol/snapshot.js';
-import type {HostConnection} from './connection.js';
+import type {HostConnection} from './host-connection.js';
 import type {Action} from './state/reducer.js';
 import type {Effect} from './state/keys.js';
 

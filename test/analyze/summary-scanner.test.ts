@@ -4,7 +4,7 @@ import {dirname, join} from 'node:path';
 import {test} from 'node:test';
 import {fileURLToPath} from 'node:url';
 import {readPerfLogRecord, type PerfLogLine} from '../../source/protocol/perf-log.js';
-import {SummaryScanner} from '../../source/analyze/summary-line.js';
+import {SummaryScanner} from '../../source/analyze/summary-scanner.js';
 import {seededRandom as random} from '../helpers/random.js';
 
 const fixtures = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'logs');

@@ -6,7 +6,7 @@
 import {AggregationTemporality, InMemoryMetricExporter, MeterProvider, PeriodicExportingMetricReader} from '@opentelemetry/sdk-metrics';
 import {Histogram, Registry} from 'prom-client';
 import tapable from 'tapable';
-import {PerformanceMonitor} from '../../source/host/monitor.js';
+import {PerformanceMonitor} from '../../source/host/monitor/monitor.js';
 import {PluginManager} from '../../source/host/plugins/manager.js';
 import {BUCKET_COUNT} from '../../source/protocol/histogram.js';
 import type {BenchContext, BenchSection} from './harness.js';

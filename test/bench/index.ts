@@ -9,7 +9,7 @@ import {dirname, join} from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {createContext, type BenchReport, type BenchSection} from './harness.js';
 
-const SECTIONS = ['core', 'cache', 'ipc', 'sampler', 'tui', 'analyze', 'e2e'];
+const SECTIONS = ['core', 'cache', 'ipc', 'sampler', 'tui', 'analyze', 'adapters', 'e2e'];
 
 function argument(name: string): string | undefined {
 	const index = process.argv.indexOf(name);

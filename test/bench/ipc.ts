@@ -10,7 +10,7 @@ import {tmpdir} from 'node:os';
 import {dirname, join} from 'node:path';
 import {createInterface} from 'node:readline';
 import {fileURLToPath} from 'node:url';
-import {PerftopClient} from '../../source/tui/client/client.js';
+import {PerftopClient} from '../../source/tui/client/perftop-client.js';
 import {median, type BenchSection} from './harness.js';
 
 const here = dirname(fileURLToPath(import.meta.url));

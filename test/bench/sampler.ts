@@ -7,7 +7,7 @@
  */
 import {createRequire} from 'node:module';
 import {monitorEventLoopDelay, performance} from 'node:perf_hooks';
-import {Faults} from '../../source/host/faults.js';
+import {Faults} from '../../source/host/faults/faults.js';
 import {Samplers, type SamplerOptions} from '../../source/host/samplers/index.js';
 import {median, type BenchContext, type BenchSection} from './harness.js';
 

@@ -11,7 +11,7 @@ import {randomBytes} from 'node:crypto';
 import {pipeline} from 'node:stream/promises';
 import {Readable} from 'node:stream';
 import {analyzeInputs} from '../../source/analyze/analyze.js';
-import {AnalyzeExit, runAnalyze} from '../../source/analyze/command.js';
+import {AnalyzeExit, runAnalyze} from '../../source/commands/analyze.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..', '..');
@@ -39,7 +39,7 @@ interface ChildResult {
 }
 
 async function analyzeInChild(inputs: string[], limits: Record<string, number> = {}): Promise<ChildResult> {
-	const {stdout} = await promisify(execFile)(process.execPath, ['--import', 'tsx', join(here, 'measure-child.ts'), JSON.stringify(limits), ...inputs], {cwd: root, maxBuffer: 1 << 20});
+	const {stdout} = await promisify(execFile)(process.execPath, ['--import', 'tsx', join(here, '..', 'analyze', 'measure-child.ts'), JSON.stringify(limits), ...inputs], {cwd: root, maxBuffer: 1 << 20});
 	return JSON.parse(stdout) as ChildResult;
 }
 

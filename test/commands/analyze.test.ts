@@ -6,7 +6,7 @@ import {test} from 'node:test';
 import {fileURLToPath} from 'node:url';
 import {gzipSync} from 'node:zlib';
 import {analyzeInputs} from '../../source/analyze/analyze.js';
-import {AnalyzeExit, runAnalyze, type AnalyzeCommandOptions} from '../../source/analyze/command.js';
+import {AnalyzeExit, runAnalyze, type AnalyzeCommandOptions} from '../../source/commands/analyze.js';
 import type {AnalysisResult} from '../../source/analyze/result.js';
 
 const fixtures = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'logs');

@@ -3,7 +3,7 @@ import {readFileSync, writeFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {test} from 'node:test';
 import {CSV_COLUMNS, defaultExportName, exportToCsv, writeExport} from '../../source/commands/export-file.js';
-import {PerformanceMonitor} from '../../source/host/monitor.js';
+import {PerformanceMonitor} from '../../source/host/monitor/monitor.js';
 import type {MetricsExport} from '../../source/protocol/snapshot.js';
 import {tempDir} from '../helpers/host-process.js';
 

@@ -4,7 +4,7 @@ import {join} from 'node:path';
 import {test, type TestContext} from 'node:test';
 import {runExport} from '../../source/commands/export.js';
 import {runOnce} from '../../source/commands/once.js';
-import {PerformanceMonitor} from '../../source/host/monitor.js';
+import {PerformanceMonitor} from '../../source/host/monitor/monitor.js';
 import type {MetricsExport, Snapshot} from '../../source/protocol/snapshot.js';
 import {tempDir} from '../helpers/host-process.js';
 import {capture} from './capture.js';

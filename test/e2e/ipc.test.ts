@@ -6,7 +6,7 @@ import {createConnection} from 'node:net';
 import {join} from 'node:path';
 import {test} from 'node:test';
 import {promisify} from 'node:util';
-import type {PerformanceSummary} from '../../source/host/monitor.js';
+import type {PerformanceSummary} from '../../source/host/monitor/monitor.js';
 import type {ServerStats} from '../../source/host/ipc/server.js';
 import type {MetricsExport, Snapshot} from '../../source/protocol/snapshot.js';
 import {startHost, tempDir} from '../helpers/host-process.js';

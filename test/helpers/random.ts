@@ -1,5 +1,15 @@
 /**
- * The seeded PRNG of property and model tests: the same seed gives the same sequence on every run, so a
- * failure can be replayed. It is the example host's generator (one mulberry32 in the repository).
+ * The seeded PRNG of property and model tests (splitmix32): the same seed gives the same sequence on every
+ * run, so a failure can be replayed. Kept here, not taken from plugins-example/, so unit tests do not depend
+ * on the example host.
  */
-export {random as seededRandom} from '../../plugins-example/app/random.js';
+export function seededRandom(seed: number): () => number {
+	let state = seed >>> 0;
+	return () => {
+		state = (state + 0x9e3779b9) >>> 0;
+		let z = state;
+		z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
+		z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
+		return ((z ^ (z >>> 16)) >>> 0) / 4294967296;
+	};
+}

@@ -4,7 +4,7 @@
 import {ProtocolError, type ErrorCode} from '../../source/protocol/errors.js';
 import type {CommandName, HelloMessage, HostEvent} from '../../source/protocol/messages.js';
 import type {CacheSummary, PluginSummary, SeriesSummary, Snapshot} from '../../source/protocol/snapshot.js';
-import type {ConnectionStatus, HostConnection} from '../../source/tui/connection.js';
+import type {ConnectionStatus, HostConnection} from '../../source/tui/host-connection.js';
 
 /** A command the fake received. */
 export interface SentCommand {

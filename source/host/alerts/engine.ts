@@ -7,9 +7,9 @@
  * Changes go out as `alert` events and to the optional callback; nothing here throws into the host.
  */
 import type {AlertData} from '../../protocol/snapshot.js';
-import type {HostEvents} from '../events.js';
-import type {Faults} from '../faults.js';
-import type {PerformanceThresholds} from '../thresholds.js';
+import type {HostEvents} from '../monitor/events.js';
+import type {Faults} from '../faults/faults.js';
+import type {PerformanceThresholds} from './thresholds.js';
 import {builtinRules, type AlertInput, type AlertRule, type AlertRuleName, type Observation} from './rules.js';
 
 export type {AlertInput, AlertRuleName} from './rules.js';

@@ -4,7 +4,7 @@
  * cooldowns; rules are pure.
  */
 import type {PluginSummary, ProcessSection, SeriesSummary, SystemSection} from '../../protocol/snapshot.js';
-import type {PerformanceThresholds} from '../thresholds.js';
+import type {PerformanceThresholds} from './thresholds.js';
 
 /** Names of the built-in rules. */
 export type AlertRuleName = 'plugin-load-time' | 'plugin-load-memory' | 'response-time' | 'memory-budget' | 'heap-growth' | 'cpu' | 'event-loop-delay';

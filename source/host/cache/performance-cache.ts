@@ -9,7 +9,7 @@
  */
 import {LRUCache} from 'lru-cache';
 import type {CacheSummary} from '../../protocol/snapshot.js';
-import {Faults} from '../faults.js';
+import {Faults} from '../faults/faults.js';
 import {CacheCounters, HitWindow, hitRatio} from './counters.js';
 import {toLruOptions, type CacheClock, type CacheFetchOptions, type CacheOptions, type CacheSetOptions, type LoadRequest, type Loader} from './options.js';
 import {TagIndex} from './tags.js';

@@ -6,8 +6,8 @@
 import type {ClearCacheResult} from '../../protocol/messages.js';
 import {ErrorCode, ProtocolError} from '../../protocol/errors.js';
 import type {CacheSummary} from '../../protocol/snapshot.js';
-import type {HostEvents} from '../events.js';
-import type {Faults} from '../faults.js';
+import type {HostEvents} from '../monitor/events.js';
+import type {Faults} from '../faults/faults.js';
 import type {CacheOptions} from './options.js';
 import {PerformanceCache} from './performance-cache.js';
 

@@ -6,7 +6,7 @@
 import {ErrorCode, ProtocolError} from '../../protocol/errors.js';
 import {DESTRUCTIVE_COMMANDS, type Capability, type CommandMessage, type ResultMessage} from '../../protocol/messages.js';
 import {PROTOCOL_VERSION} from '../../protocol/version.js';
-import type {MonitorHandle} from '../handle.js';
+import type {MonitorHandle} from '../monitor/handle.js';
 
 /** The capabilities a host announces, given its read-only state and heap-snapshot setting. */
 export function capabilities(monitor: MonitorHandle, readonly: boolean): Capability[] {

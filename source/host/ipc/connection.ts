@@ -9,7 +9,7 @@ import type {ClientMessage, ErrorMessage, HostEvent} from '../../protocol/messag
 import {NdjsonDecoder, encodeLine} from '../../protocol/ndjson.js';
 import {MessageError, parseClientMessage} from '../../protocol/validate.js';
 import {PROTOCOL_VERSION} from '../../protocol/version.js';
-import type {MonitorHandle} from '../handle.js';
+import type {MonitorHandle} from '../monitor/handle.js';
 import {failure, runCommand} from './commands.js';
 import {TokenBucket} from './rate-limit.js';
 

@@ -8,16 +8,15 @@ import {createServer, type Server, type Socket} from 'node:net';
 import type {HelloMessage, HostEvent} from '../../protocol/messages.js';
 import {encodeLine} from '../../protocol/ndjson.js';
 import {PROTOCOL_VERSION} from '../../protocol/version.js';
-import type {MonitorHandle} from '../handle.js';
-import {onShutdown} from '../shutdown.js';
+import type {MonitorHandle} from '../monitor/handle.js';
+import {onShutdown} from '../monitor/shutdown.js';
 import {capabilities} from './commands.js';
 import {Connection, type ConnectionContext, type Line, type ServerCounters} from './connection.js';
 import {bindSocket, removeSocket, type SocketIdentity} from './listen.js';
 import {defaultSocketPath} from './paths.js';
 
-/** Floor, default and ceiling of the snapshot interval a client may ask for, ms. */
+/** Floor and ceiling of the snapshot interval a client may ask for, ms. */
 export const MIN_INTERVAL_MS = 100;
-export const DEFAULT_INTERVAL_MS = 1000;
 export const MAX_INTERVAL_MS = 3_600_000;
 /** Default cap on a client's pending output (4 MiB): above it, snapshots are skipped. */
 export const DEFAULT_MAX_PENDING_BYTES = 4 * 1024 * 1024;

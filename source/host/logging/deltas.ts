@@ -40,7 +40,7 @@ function keyOf(series: {op: string; plugin: string | null}): string {
 	return `${series.plugin ?? ''}\u0000${series.plugin === null ? 0 : 1}\u0000${series.op}`;
 }
 
-export class SummaryTracker {
+export class IntervalDeltas {
 	readonly #previous = new Map<string, Baseline>();
 	#from: number;
 

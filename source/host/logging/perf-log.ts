@@ -8,9 +8,9 @@
 import {performance} from 'node:perf_hooks';
 import {HISTOGRAM_SCHEME, RELATIVE_ERROR} from '../../protocol/histogram.js';
 import type {HostEvent} from '../../protocol/messages.js';
-import type {MonitorHandle} from '../handle.js';
-import {onShutdown} from '../shutdown.js';
-import {SummaryTracker} from './deltas.js';
+import type {MonitorHandle} from '../monitor/handle.js';
+import {onShutdown} from '../monitor/shutdown.js';
+import {IntervalDeltas} from './deltas.js';
 import {resolvePerfLogOptions, type PerfLogOptions, type ResolvedPerfLogOptions} from './options.js';
 import {cacheRecord, eventRecord, processRecord, slowCallRecord, startRecord, stopRecord, summaryRecord} from './records.js';
 import {LogStream} from './stream.js';
@@ -45,7 +45,7 @@ class PerfLogWriter implements PerfLog {
 	readonly #monitor: MonitorHandle;
 	readonly #options: ResolvedPerfLogOptions;
 	readonly #stream: LogStream;
-	readonly #tracker: SummaryTracker;
+	readonly #tracker: IntervalDeltas;
 	readonly #slow = new Map<string, SlowState>();
 	readonly #cacheState = new Map<string, string>();
 	readonly #off: () => void;
@@ -60,7 +60,7 @@ class PerfLogWriter implements PerfLog {
 		this.#monitor = monitor;
 		this.#options = options;
 		this.#stream = new LogStream(options, monitor.faults);
-		this.#tracker = new SummaryTracker(Date.now());
+		this.#tracker = new IntervalDeltas(Date.now());
 		this.#stream.write(startRecord(monitor.host, options.summaryIntervalMs, HISTOGRAM_SCHEME, RELATIVE_ERROR));
 		this.#off = monitor.events.on(event => this.#onEvent(event));
 		this.#timer = setInterval(() => this.#tick(), options.summaryIntervalMs);

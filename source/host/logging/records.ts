@@ -9,7 +9,7 @@ import type {AlertData, CacheSummary, HostInfo, PluginSummary} from '../../proto
 
 export {PERF_LOG_SCHEMA};
 
-/** A summary's fields as SummaryTracker computes them (everything but `ev`). */
+/** A summary's fields as IntervalDeltas computes them (everything but `ev`). */
 export type SummaryFields = Omit<PerfLogSummary, 'ev'>;
 
 function record(event: PerfLogEvent): PerfLogRecord {

@@ -12,8 +12,8 @@ import {hostname} from 'node:os';
 import {join} from 'node:path';
 import pino, {type Logger} from 'pino';
 import pinoRoll from 'pino-roll';
-import type {SonicBoom} from 'sonic-boom';
-import type {Faults} from '../faults.js';
+import type {RollStream} from 'pino-roll';
+import type {Faults} from '../faults/faults.js';
 import type {ResolvedPerfLogOptions} from './options.js';
 import type {PerfLogRecord} from '../../protocol/perf-log.js';
 
@@ -30,7 +30,7 @@ export class LogStream {
 	readonly #pending: Array<[RecordLevel, PerfLogRecord]> = [];
 	readonly #opened: Promise<void>;
 	#logger: Logger | null = null;
-	#stream: SonicBoom | null = null;
+	#stream: RollStream | null = null;
 	#failed = false;
 	#closed = false;
 

@@ -5,7 +5,7 @@
  * and again before every read, so data older than the window is never shown as recent.
  */
 import {BUCKET_COUNT} from '../../protocol/histogram.js';
-import type {Faults} from '../faults.js';
+import type {Faults} from '../faults/faults.js';
 import {Series, type SeriesKind, type SlowListener} from './series.js';
 
 /** Options of a SeriesRegistry. */

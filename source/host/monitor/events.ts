@@ -2,8 +2,8 @@
  * The monitor's internal event bus (alerts, plugin loads, slow calls, resets). Listeners that throw are
  * reported as faults; emit never throws.
  */
-import type {HostEvent} from '../protocol/messages.js';
-import type {Faults} from './faults.js';
+import type {HostEvent} from '../../protocol/messages.js';
+import type {Faults} from '../faults/faults.js';
 
 /** Receives every host event; may throw (that is counted as a fault). */
 export type HostEventListener = (event: HostEvent) => void;

@@ -2,10 +2,10 @@
  * What the socket server and the perf log need from a monitor. PerformanceMonitor implements it; tests can
  * pass a fake.
  */
-import type {ClearCacheResult, HeapSnapshotResult, ResetMetricsResult} from '../protocol/messages.js';
-import type {CacheSummary, HostInfo, MetricsExport, SeriesExport, Snapshot} from '../protocol/snapshot.js';
+import type {ClearCacheResult, HeapSnapshotResult, ResetMetricsResult} from '../../protocol/messages.js';
+import type {CacheSummary, HostInfo, MetricsExport, SeriesExport, Snapshot} from '../../protocol/snapshot.js';
 import type {HostEvents} from './events.js';
-import type {Faults} from './faults.js';
+import type {Faults} from '../faults/faults.js';
 
 export interface MonitorHandle {
 	readonly host: HostInfo;

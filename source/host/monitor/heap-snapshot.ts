@@ -6,8 +6,8 @@ import {mkdirSync, statSync} from 'node:fs';
 import {freemem} from 'node:os';
 import {join} from 'node:path';
 import {writeHeapSnapshot} from 'node:v8';
-import {ErrorCode, ProtocolError} from '../protocol/errors.js';
-import type {HeapSnapshotResult} from '../protocol/messages.js';
+import {ErrorCode, ProtocolError} from '../../protocol/errors.js';
+import type {HeapSnapshotResult} from '../../protocol/messages.js';
 
 /**
  * Writes a heap snapshot named `fileName` into `dir` (created 0700). Refuses with E_DISABLED when `dir` is

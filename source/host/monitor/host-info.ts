@@ -4,7 +4,7 @@
  */
 import {hostname} from 'node:os';
 import {basename} from 'node:path';
-import type {HostInfo} from '../protocol/snapshot.js';
+import type {HostInfo} from '../../protocol/snapshot.js';
 import {PERFTOP_VERSION} from './version.js';
 
 /** This process's identity; `name` defaults to the main script's file name without its extension. */

@@ -4,28 +4,27 @@
  */
 import {existsSync, writeFileSync, mkdirSync} from 'node:fs';
 import {dirname} from 'node:path';
-import {PROTOCOL_VERSION} from '../protocol/version.js';
-import type {ClearCacheResult, HeapSnapshotResult, ResetMetricsResult} from '../protocol/messages.js';
-import type {CacheSummary, HostInfo, MetricsExport, PluginSummary, SeriesExport, SeriesSummary, Snapshot} from '../protocol/snapshot.js';
-import {AlertEngine} from './alerts/engine.js';
-import {CacheRegistry, type CacheOptions, type PerformanceCache} from './cache/registry.js';
+import type {ClearCacheResult, HeapSnapshotResult, ResetMetricsResult} from '../../protocol/messages.js';
+import type {CacheSummary, HostInfo, MetricsExport, PluginSummary, SeriesExport, SeriesSummary, Snapshot} from '../../protocol/snapshot.js';
+import {AlertEngine} from '../alerts/engine.js';
+import {CacheRegistry, type CacheOptions, type PerformanceCache} from '../cache/registry.js';
 import {HostEvents} from './events.js';
 import {currentHostInfo} from './host-info.js';
-import {Faults, describe} from './faults.js';
+import {Faults} from '../faults/faults.js';
 import type {MonitorHandle} from './handle.js';
-import {serve, type IpcServer, type ServerOptions} from './ipc/server.js';
-import {startPerfLog, type PerfLog} from './logging/perf-log.js';
-import {instrumentObject} from './metrics/instrument.js';
-import {SeriesRegistry} from './metrics/registry.js';
-import type {Series} from './metrics/series.js';
-import {SummaryBuilder} from './summaries.js';
+import {serve, type IpcServer, type ServerOptions} from '../ipc/server.js';
+import {startPerfLog, type PerfLog} from '../logging/perf-log.js';
+import {instrumentObject} from '../metrics/instrument.js';
+import {SeriesRegistry} from '../metrics/registry.js';
+import type {Series} from '../metrics/series.js';
+import {PluginRollup} from './plugin-rollup.js';
 import {writeHostHeapSnapshot} from './heap-snapshot.js';
-import {guardClock, hrClock, timeCall, timed, type AnyFunction, type Clock} from './metrics/timing.js';
-import {Samplers} from './samplers/index.js';
-import {resolveThresholds, type PerformanceThresholds} from './thresholds.js';
-import type {MonitorOptions, PerformanceSummary, PluginLoadRecord, WrapOptions} from './monitor-types.js';
+import {guardClock, hrClock, timeCall, timed, type AnyFunction, type Clock} from '../metrics/timing.js';
+import {Samplers} from '../samplers/index.js';
+import {resolveThresholds, type PerformanceThresholds} from '../alerts/thresholds.js';
+import type {MonitorOptions, PerformanceSummary, PluginLoadRecord, WrapOptions} from './options.js';
 
-export type {MonitorOptions, PluginLoadRecord, WrapOptions, PerformanceSummary} from './monitor-types.js';
+export type {MonitorOptions, PluginLoadRecord, WrapOptions, PerformanceSummary} from './options.js';
 
 /**
  * The monitor a host embeds. Timing: time(), wrap(), monitorOperation(), instrument(). Data: getPerformanceSummary(),
@@ -57,7 +56,7 @@ export class PerformanceMonitor implements MonitorHandle {
 	#resetAt: number | null = null;
 	#started = false;
 	#stopSampleListener: (() => void) | null = null;
-	readonly #summaryBuilder: SummaryBuilder;
+	readonly #rollup: PluginRollup;
 
 	constructor(options: MonitorOptions = {}) {
 		this.#options = options;
@@ -75,7 +74,7 @@ export class PerformanceMonitor implements MonitorHandle {
 			slots: options.windowSlots,
 			now: this.#now,
 		});
-		this.#summaryBuilder = new SummaryBuilder(this.registry);
+		this.#rollup = new PluginRollup(this.registry);
 		this.registry.setSlow(this.performanceThresholds.responseTime, (series, ns) => {
 			this.events.emit({kind: 'call.slow', op: series.op, plugin: series.plugin, ms: ns / 1e6, at: this.#now()});
 		});
@@ -266,7 +265,7 @@ export class PerformanceMonitor implements MonitorHandle {
 	}
 
 	#summaries(): {plugins: PluginSummary[]; series: SeriesSummary[]} {
-		return this.#summaryBuilder.build(this.#plugins.values());
+		return this.#rollup.build(this.#plugins.values());
 	}
 
 	#cacheList(): CacheSummary[] | null {
@@ -386,9 +385,3 @@ export class PerformanceMonitor implements MonitorHandle {
 		}
 	}
 }
-
-/** The protocol version (re-exported for hosts that print it). */
-export const protocolVersion = PROTOCOL_VERSION;
-
-/** A one-line description of anything thrown (re-exported for hosts that print faults). */
-export {describe};

@@ -1,14 +1,14 @@
 /**
  * The monitor's option and data types: what a host passes in and gets back as plain data.
  */
-import type {AlertData, CacheSummary, PluginState, PluginSummary, SeriesSummary} from '../protocol/snapshot.js';
-import type {AlertOptions} from './alerts/engine.js';
-import type {FaultListener} from './faults.js';
-import type {ServerOptions} from './ipc/server.js';
-import type {PerfLogOptions} from './logging/perf-log.js';
-import type {Clock} from './metrics/timing.js';
-import type {SamplerOptions} from './samplers/index.js';
-import type {PerformanceThresholds} from './thresholds.js';
+import type {AlertData, CacheSummary, PluginState, PluginSummary, SeriesSummary} from '../../protocol/snapshot.js';
+import type {AlertOptions} from '../alerts/engine.js';
+import type {FaultListener} from '../faults/faults.js';
+import type {ServerOptions} from '../ipc/server.js';
+import type {PerfLogOptions} from '../logging/perf-log.js';
+import type {Clock} from '../metrics/timing.js';
+import type {SamplerOptions} from '../samplers/index.js';
+import type {PerformanceThresholds} from '../alerts/thresholds.js';
 
 /** Options of a PerformanceMonitor; every one is optional. */
 export interface MonitorOptions {

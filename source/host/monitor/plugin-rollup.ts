@@ -8,11 +8,11 @@
  * series' call counts and rotations: rotations only grow, counts only grow between resets, and a reset
  * counts as a rotation, so an equal key means no series of the plugin changed. Merges read only the bucket range each series uses.
  */
-import {BUCKET_COUNT} from '../protocol/histogram.js';
-import type {LatencyStats, PluginSummary, SeriesSummary, WindowStats} from '../protocol/snapshot.js';
-import type {SeriesRegistry} from './metrics/registry.js';
-import {copyStats, latencyStats, windowStats, withRates, type Series} from './metrics/series.js';
-import type {PluginLoadRecord} from './monitor.js';
+import {BUCKET_COUNT} from '../../protocol/histogram.js';
+import type {LatencyStats, PluginSummary, SeriesSummary, WindowStats} from '../../protocol/snapshot.js';
+import type {SeriesRegistry} from '../metrics/registry.js';
+import {copyStats, latencyStats, windowStats, withRates, type Series} from '../metrics/series.js';
+import type {PluginLoadRecord} from './options.js';
 
 /** A plugin's merged statistics and the key they were computed under. */
 interface Merged {
@@ -40,7 +40,7 @@ const EMPTY: Merged = {
  * Builds summaries for one registry, reusing what has not changed since the previous build (see the file
  * comment). Holds two bucket arrays and one small record per plugin.
  */
-export class SummaryBuilder {
+export class PluginRollup {
 	readonly #registry: SeriesRegistry;
 	readonly #all = new Float64Array(BUCKET_COUNT);
 	readonly #recent = new Float64Array(BUCKET_COUNT);
@@ -169,9 +169,4 @@ export class SummaryBuilder {
 			recentErrors,
 		};
 	}
-}
-
-/** Per-plugin summaries for every known plugin (load records and plugins seen in series), plus plugin-less series. */
-export function buildPluginSummaries(records: PluginLoadRecord[], registry: SeriesRegistry): {plugins: PluginSummary[]; series: SeriesSummary[]} {
-	return new SummaryBuilder(registry).build(records);
 }

@@ -2,8 +2,10 @@
  * The error a plugin load (or teardown) fails with: it names the plugin or specifier, says at which stage
  * it failed, and carries the original error as `cause`.
  */
-import {describe} from '../faults.js';
-import {ShapeError} from './shape.js';
+import {describe} from '../faults/faults.js';
+
+/** A shape problem; the message completes "plugin 'x' has the wrong shape: ...". */
+export class ShapeError extends Error {}
 
 /** Where a plugin failed, with its stable error code. */
 export const PluginErrorCode = {

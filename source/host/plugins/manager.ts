@@ -11,7 +11,7 @@
 import {readdirSync} from 'node:fs';
 import {resolve} from 'node:path';
 import {timingOf} from '../metrics/timing.js';
-import type {PerformanceMonitor, PluginLoadRecord} from '../monitor.js';
+import type {PerformanceMonitor, PluginLoadRecord} from '../monitor/monitor.js';
 import {callParallel, callSeries} from './calls.js';
 import {LoadStop, PluginError, toPluginError} from './errors.js';
 import {HookTable} from './hook-table.js';

@@ -7,10 +7,8 @@
  * 3. a named export `plugin`, either of the two above.
  * CommonJS `module.exports = plugin` / `= factory` / `exports.plugin = ...` work the same way.
  */
+import {ShapeError} from './errors.js';
 import type {HookFunction, Plugin, PluginFactory} from './types.js';
-
-/** A shape problem; the message completes "plugin 'x' has the wrong shape: ...". */
-export class ShapeError extends Error {}
 
 /** What a module offers: a plugin object (still to be validated) or a factory to call. */
 export type ModuleExport = {factory: PluginFactory} | {value: unknown};

@@ -1,7 +1,7 @@
 /**
  * The plugin contract: what a plugin is, what a plugin module may export, and what loading returns.
  */
-import type {PerformanceMonitor} from '../monitor.js';
+import type {PerformanceMonitor} from '../monitor/monitor.js';
 import type {PluginError} from './errors.js';
 
 /**

@@ -3,7 +3,7 @@
  * alive), fast while a client watches and slow otherwise. The system sampler runs only while watched.
  */
 import type {ProcessSection, SystemSection} from '../../protocol/snapshot.js';
-import type {Faults} from '../faults.js';
+import type {Faults} from '../faults/faults.js';
 import type {HeapGrowthOptions} from './heap-growth.js';
 import type {MemoryBudgetOptions} from './memory-budget.js';
 import {ProcessSampler} from './process-sampler.js';

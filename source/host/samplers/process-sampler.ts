@@ -4,7 +4,7 @@
  * sample() never throws; a failing source is a fault and its figure falls back or stays null.
  */
 import type {EventLoopStats, GcStats, ProcessSection} from '../../protocol/snapshot.js';
-import type {Faults} from '../faults.js';
+import type {Faults} from '../faults/faults.js';
 import {HeapGrowthDetector, type HeapGrowthOptions} from './heap-growth.js';
 import {MemoryBudget, type MemoryBudgetOptions} from './memory-budget.js';
 import type {EventLoopSource, GcEntry, ProcessSources} from './process-sources.js';

@@ -4,7 +4,7 @@
  * counted as faults; sample() never throws.
  */
 import type {SystemSection} from '../../protocol/snapshot.js';
-import type {Faults} from '../faults.js';
+import type {Faults} from '../faults/faults.js';
 import {readCgroupMemory, readCgroupUsage, type CgroupMemory} from './cgroup.js';
 import {ProcSystemSource} from './proc-source.js';
 import type {SystemReading, SystemSource} from './system-source.js';

@@ -4,7 +4,7 @@
  * restarted with exponential backoff when it crashes, exits or stops answering.
  */
 import {Worker} from 'node:worker_threads';
-import type {Faults} from '../faults.js';
+import type {Faults} from '../faults/faults.js';
 import type {SystemReading, SystemSource} from './system-source.js';
 import type {WorkerReply, WorkerRequest} from './system-worker.js';
 

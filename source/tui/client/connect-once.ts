@@ -2,7 +2,7 @@
  * One-shot connections for command-line tools: connect, wait for the greeting, or fail with a clear error.
  */
 import {ErrorCode, ProtocolError} from '../../protocol/errors.js';
-import {PerftopClient, type ClientOptions} from './client.js';
+import {PerftopClient, type ClientOptions} from './perftop-client.js';
 
 /** A failed one-shot connection; `systemCode` is e.g. ENOENT or ECONNREFUSED when the socket refused. */
 export class ConnectError extends ProtocolError {

@@ -1,4 +1,4 @@
 /** The TUI's connection to a host (no React here). */
-export {PerftopClient, type ClientOptions, type ClientStatus} from './client.js';
-export {ConnectError, connectOnce} from './connect.js';
+export {PerftopClient, type ClientOptions, type ClientStatus} from './perftop-client.js';
+export {ConnectError, connectOnce} from './connect-once.js';
 export {probeHost, type ProbeResult} from './probe.js';

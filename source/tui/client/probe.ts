@@ -1,7 +1,7 @@
 /**
  * Probing a socket path: is a perftop host alive behind it? Used by `perftop list`.
  */
-import {ConnectError, connectOnce} from './connect.js';
+import {ConnectError, connectOnce} from './connect-once.js';
 import type {HelloMessage} from '../../protocol/messages.js';
 
 /** What is behind a socket path. */

@@ -2,7 +2,7 @@
 import {Text} from 'ink';
 import type {HostInfo} from '../../protocol/snapshot.js';
 import {columnById} from '../columns.js';
-import type {ConnectionStatus} from '../connection.js';
+import type {ConnectionStatus} from '../host-connection.js';
 import {age, padEnd} from '../format.js';
 import type {SortOrder} from '../state/rows.js';
 import type {Style, Theme} from '../theme.js';

@@ -1,6 +1,6 @@
 /** Feeds the reducer from the connection: status changes, snapshots and events. */
 import {useEffect} from 'react';
-import type {HostConnection} from '../connection.js';
+import type {HostConnection} from '../host-connection.js';
 import type {Action} from '../state/reducer.js';
 
 /** Subscribes to `connection` while mounted and asks for snapshots every `intervalMs` once connected. */

@@ -5,7 +5,7 @@
 import type {HostEvent} from '../../protocol/messages.js';
 import type {Snapshot} from '../../protocol/snapshot.js';
 import {stepColumn} from '../columns.js';
-import type {ConnectionStatus} from '../connection.js';
+import type {ConnectionStatus} from '../host-connection.js';
 import type {Command} from '../keymap.js';
 import {emptyHistory, recordSnapshot, type History} from './history.js';
 import {indexOfName, namesOf, nextMatch, scrollTop, visiblePlugins, type SortOrder} from './rows.js';

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import {describe, it} from 'node:test';
 import {AlertEngine, type AlertOptions} from '../../../source/host/alerts/engine.js';
-import {HostEvents} from '../../../source/host/events.js';
-import {Faults} from '../../../source/host/faults.js';
-import {resolveThresholds, type PerformanceThresholds} from '../../../source/host/thresholds.js';
+import {HostEvents} from '../../../source/host/monitor/events.js';
+import {Faults} from '../../../source/host/faults/faults.js';
+import {resolveThresholds, type PerformanceThresholds} from '../../../source/host/alerts/thresholds.js';
 import type {AlertData} from '../../../source/protocol/snapshot.js';
 import {MB, input, plugin, processSection, series} from './inputs.js';
 

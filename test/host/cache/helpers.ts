@@ -2,8 +2,8 @@
  * Shared pieces of the cache tests: a fake millisecond clock, a seeded PRNG, and a registry that ticks only
  * when told to.
  */
-import {Faults} from '../../../source/host/faults.js';
-import {HostEvents} from '../../../source/host/events.js';
+import {Faults} from '../../../source/host/faults/faults.js';
+import {HostEvents} from '../../../source/host/monitor/events.js';
 import {CacheRegistry} from '../../../source/host/cache/index.js';
 
 /** A clock that moves only when told to. Starts well above 0 (lru-cache treats a start of 0 as "no ttl"). */

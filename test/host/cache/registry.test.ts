@@ -3,8 +3,8 @@ import {test} from 'node:test';
 import {setTimeout as sleep} from 'node:timers/promises';
 import {ErrorCode, PerformanceMonitor, ProtocolError, type HostEvent} from '../../../source/index.js';
 import {CacheRegistry} from '../../../source/host/cache/index.js';
-import {Faults} from '../../../source/host/faults.js';
-import {HostEvents} from '../../../source/host/events.js';
+import {Faults} from '../../../source/host/faults/faults.js';
+import {HostEvents} from '../../../source/host/monitor/events.js';
 import {manualRegistry} from './helpers.js';
 
 function monitor(): PerformanceMonitor {

@@ -2,9 +2,9 @@
  * A fake MonitorHandle for socket-server tests: plain data, counters of what the server asked for, and knobs
  * (a padding size to make snapshots big, a failure to throw).
  */
-import {HostEvents} from '../../../source/host/events.js';
-import {Faults} from '../../../source/host/faults.js';
-import type {MonitorHandle} from '../../../source/host/handle.js';
+import {HostEvents} from '../../../source/host/monitor/events.js';
+import {Faults} from '../../../source/host/faults/faults.js';
+import type {MonitorHandle} from '../../../source/host/monitor/handle.js';
 import {ErrorCode, ProtocolError} from '../../../source/protocol/errors.js';
 import type {ClearCacheResult, HeapSnapshotResult, ResetMetricsResult} from '../../../source/protocol/messages.js';
 import type {CacheSummary, HostInfo, MetricsExport, SeriesExport, SeriesSummary, Snapshot} from '../../../source/protocol/snapshot.js';

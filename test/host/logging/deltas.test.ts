@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
-import {SummaryTracker} from '../../../source/host/logging/deltas.js';
+import {IntervalDeltas} from '../../../source/host/logging/deltas.js';
 import {Series} from '../../../source/host/metrics/series.js';
 import {bucketIndex} from '../../../source/protocol/histogram.js';
 
@@ -13,7 +13,7 @@ function pairsOf(durations: number[]): number[] {
 
 test('each interval carries exactly the calls made in it, bucket by bucket', () => {
 	const series = new Series('query', 'db', 'operation', 6);
-	const tracker = new SummaryTracker(0);
+	const tracker = new IntervalDeltas(0);
 	const first = [1000, 1000, 5e6, 70];
 	for (const ns of first) series.record(ns);
 	const [one] = tracker.take([series.export(1000)], 1000);

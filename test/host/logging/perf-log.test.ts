@@ -5,7 +5,7 @@ import {join} from 'node:path';
 import {setTimeout as sleep} from 'node:timers/promises';
 import {test} from 'node:test';
 import {analyzeInputs} from '../../../source/analyze/analyze.js';
-import {SummaryScanner} from '../../../source/analyze/summary-line.js';
+import {SummaryScanner} from '../../../source/analyze/summary-scanner.js';
 import {readPerfLogRecord} from '../../../source/protocol/perf-log.js';
 import {PerformanceMonitor, RELATIVE_ERROR} from '../../../source/index.js';
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import {describe, test} from 'node:test';
-import {Faults} from '../../../source/host/faults.js';
+import {Faults} from '../../../source/host/faults/faults.js';
 import {OVERFLOW_OP, SeriesRegistry} from '../../../source/host/metrics/registry.js';
 
 const MS = 1e6;

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import {spawnSync} from 'node:child_process';
 import {fileURLToPath, pathToFileURL} from 'node:url';
 import {describe, test} from 'node:test';
-import {Faults} from '../../../source/host/faults.js';
+import {Faults} from '../../../source/host/faults/faults.js';
 import {Series} from '../../../source/host/metrics/series.js';
 import {guardClock, isAsyncFunction, recordErrorSince, recordSince, timeCall, timed, timingOf, type Clock} from '../../../source/host/metrics/timing.js';
 

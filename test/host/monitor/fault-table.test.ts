@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import {describe, test} from 'node:test';
-import {PerformanceMonitor, type MonitorOptions} from '../../../source/host/monitor.js';
+import {PerformanceMonitor, type MonitorOptions} from '../../../source/host/monitor/monitor.js';
 
 const RESULT = {rows: [1, 2, 3]};
 const PROBLEM = new Error('host failure');

@@ -3,8 +3,8 @@ import {mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {describe, test} from 'node:test';
-import {PerformanceMonitor} from '../../../source/host/monitor.js';
-import {defaultThresholds} from '../../../source/host/thresholds.js';
+import {PerformanceMonitor} from '../../../source/host/monitor/monitor.js';
+import {defaultThresholds} from '../../../source/host/alerts/thresholds.js';
 import type {MetricsExport} from '../../../source/protocol/snapshot.js';
 
 /** A monitor with a duration clock that moves only when told to. */

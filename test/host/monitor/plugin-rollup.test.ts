@@ -5,11 +5,11 @@
  */
 import assert from 'node:assert/strict';
 import {describe, test} from 'node:test';
-import {Faults} from '../../../source/host/faults.js';
+import {Faults} from '../../../source/host/faults/faults.js';
 import {SeriesRegistry} from '../../../source/host/metrics/registry.js';
 import {Series} from '../../../source/host/metrics/series.js';
-import {SummaryBuilder} from '../../../source/host/summaries.js';
-import type {PluginLoadRecord} from '../../../source/host/monitor.js';
+import {PluginRollup} from '../../../source/host/monitor/plugin-rollup.js';
+import type {PluginLoadRecord} from '../../../source/host/monitor/monitor.js';
 import {BUCKET_COUNT, bucketIndex, bucketValue, quantileOf} from '../../../source/protocol/histogram.js';
 import type {LatencyStats, SeriesSummary} from '../../../source/protocol/snapshot.js';
 import {seededRandom} from '../../helpers/random.js';
@@ -238,14 +238,14 @@ const records: PluginLoadRecord[] = [
 	{name: 'never-called', source: null, state: 'loaded', loadMs: null, loadBytes: null, loadMemoryMode: null, error: null},
 ];
 
-describe('SummaryBuilder (cached per plugin)', () => {
+describe('PluginRollup (cached per plugin)', () => {
 	for (const seed of [7, 8, 9]) {
 		test(`equals summaries built from scratch after calls, new series, time passing, rotations and resets (seed ${seed})`, () => {
 			const next = seededRandom(seed);
 			const operations: Operation[] = [];
 			const time = fakeTime();
 			const registry = new SeriesRegistry(new Faults(() => {}), {slotMs: 1000, slots: 4, now: time.now});
-			const builder = new SummaryBuilder(registry);
+			const builder = new PluginRollup(registry);
 			const plugins = ['db', 'cache', 'render', null];
 			for (let step = 0; step < 150; step++) {
 				const roll = next();
@@ -265,7 +265,7 @@ describe('SummaryBuilder (cached per plugin)', () => {
 				operations.push({kind: 'advance'});
 				const fresh = replay(operations);
 				assert.equal(fresh.time.now(), time.now());
-				assert.deepEqual(cached, new SummaryBuilder(fresh.registry).build(records), `step ${step} after ${JSON.stringify(operation)}`);
+				assert.deepEqual(cached, new PluginRollup(fresh.registry).build(records), `step ${step} after ${JSON.stringify(operation)}`);
 				assert.deepEqual(builder.build(records), cached, `step ${step}, built again with no change`);
 			}
 		});
@@ -276,7 +276,7 @@ describe('SummaryBuilder (cached per plugin)', () => {
 		const next = seededRandom(11);
 		for (let call = 0; call < 500; call++) registry.get(`op${call % 3}`, 'db', 'hook').record(duration(next));
 		registry.get('op1', 'db', 'hook').recordError(5 * MS);
-		const builder = new SummaryBuilder(registry);
+		const builder = new PluginRollup(registry);
 		builder.build(records);
 		registry.get('op0', 'db', 'hook').record(7 * MS); // changes one series after a first (cached) build
 		const db = builder.build(records).plugins.find(plugin => plugin.name === 'db')!;

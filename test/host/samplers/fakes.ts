@@ -5,7 +5,7 @@
 import type {SamplerTimers} from '../../../source/host/samplers/index.js';
 import type {EventLoopStats} from '../../../source/protocol/snapshot.js';
 import type {GcEntry, ProcessSources} from '../../../source/host/samplers/process-sources.js';
-import {Faults} from '../../../source/host/faults.js';
+import {Faults} from '../../../source/host/faults/faults.js';
 
 export class FakeClock {
 	constructor(public at = 1_700_000_000_000) {}

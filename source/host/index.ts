@@ -1,0 +1,10 @@
+/**
+ * The host library: what runs inside the monitored process. The public part of each folder, in one place.
+ */
+export * from './monitor/index.js';
+export * from './plugins/index.js';
+export * from './cache/index.js';
+export * from './ipc/index.js';
+export * from './logging/index.js';
+export * from './alerts/index.js';
+export type {SamplerOptions} from './samplers/index.js';
