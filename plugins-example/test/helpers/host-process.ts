@@ -10,7 +10,7 @@ import {join} from 'node:path';
 import {createInterface} from 'node:readline';
 import {fileURLToPath, pathToFileURL} from 'node:url';
 import type {Snapshot} from 'perftop';
-import {PerftopClient} from '../../../source/tui/client/client.js';
+import {PerftopClient} from '../../../source/tui/client/perftop-client.js';
 
 /** The host entry. */
 export const HOST_ENTRY = fileURLToPath(new URL('../../host.ts', import.meta.url));
