@@ -8,3 +8,4 @@ export * from './ipc/index.js';
 export * from './logging/index.js';
 export * from './alerts/index.js';
 export type {SamplerOptions} from './samplers/index.js';
+export {FAULTS, type FaultInfo, type FaultKind, type FaultListener} from './faults/faults.js';

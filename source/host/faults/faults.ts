@@ -1,7 +1,16 @@
 /**
- * Internal failures of the monitor: counted, reported once per kind, never thrown into the host.
+ * Internal failures of the monitor: counted, reported once per kind, never thrown into the host. Each kind
+ * has a stable `PERFTOP_*` code in the catalogue (codes.ts).
  */
-export type FaultListener = (kind: string, error: unknown) => void;
+import {faultInfo, type FaultKind} from './codes.js';
+
+export {FAULTS, faultInfo, type FaultInfo, type FaultKind} from './codes.js';
+
+/**
+ * Receives the first fault of each kind: the kind, what was thrown, and the kind's stable code (see
+ * {@link FAULTS}). Without a listener, the fault becomes a process warning of type `PerftopWarning` with that code.
+ */
+export type FaultListener = (kind: FaultKind, error: unknown, code: string) => void;
 
 /** Counts internal faults and reports the first of each kind (see the file comment). */
 export class Faults {
@@ -14,15 +23,18 @@ export class Faults {
 		this.#listener = listener;
 	}
 
-	/** Counts a fault; the first of each kind is passed to the listener (default: a process warning). */
-	report(kind: string, error: unknown): void {
+	/** Counts a fault; the first of each kind is passed to the listener (default: a process warning with the kind's code). */
+	report(kind: FaultKind, error: unknown): void {
 		this.count++;
 		const seen = this.#seen.get(kind) ?? 0;
 		this.#seen.set(kind, seen + 1);
 		if (seen > 0) return;
 		try {
-			if (this.#listener) this.#listener(kind, error);
-			else if (process.env['PERFTOP_QUIET_FAULTS'] !== '1') process.emitWarning(`perftop: ${kind}: ${describe(error)} (further '${kind}' faults are counted silently)`, 'PerftopWarning');
+			const {code} = faultInfo(kind);
+			if (this.#listener) this.#listener(kind, error, code);
+			else if (process.env['PERFTOP_QUIET_FAULTS'] !== '1') {
+				process.emitWarning(`perftop: ${kind}: ${describe(error)} (further '${kind}' faults are counted silently; see ${code} in perftop's readme)`, {type: 'PerftopWarning', code});
+			}
 		} catch {
 			// A broken listener must not hurt the host either.
 		}

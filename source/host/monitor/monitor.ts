@@ -10,7 +10,7 @@ import {AlertEngine} from '../alerts/engine.js';
 import {CacheRegistry, type CacheOptions, type PerformanceCache} from '../cache/registry.js';
 import {HostEvents} from './events.js';
 import {currentHostInfo} from './host-info.js';
-import {Faults} from '../faults/faults.js';
+import {Faults, type FaultKind} from '../faults/faults.js';
 import type {MonitorHandle} from './handle.js';
 import {serve, type IpcServer, type ServerOptions} from '../ipc/server.js';
 import {startPerfLog, type PerfLog} from '../logging/perf-log.js';
@@ -376,7 +376,7 @@ export class PerformanceMonitor implements MonitorHandle {
 		}
 	}
 
-	#safe<T>(kind: string, fn: () => T, fallback: T): T {
+	#safe<T>(kind: FaultKind, fn: () => T, fallback: T): T {
 		try {
 			return fn();
 		} catch (error) {

@@ -4,7 +4,7 @@
  * sample() never throws; a failing source is a fault and its figure falls back or stays null.
  */
 import type {EventLoopStats, GcStats, ProcessSection} from '../../protocol/snapshot.js';
-import type {Faults} from '../faults/faults.js';
+import type {FaultKind, Faults} from '../faults/faults.js';
 import {HeapGrowthDetector, type HeapGrowthOptions} from './heap-growth.js';
 import {MemoryBudget, type MemoryBudgetOptions} from './memory-budget.js';
 import type {EventLoopSource, GcEntry, ProcessSources} from './process-sources.js';
@@ -157,7 +157,7 @@ export class ProcessSampler {
 		}
 	}
 
-	#safe<T>(fn: () => T, fallback: T, kind = 'process-sampler'): T {
+	#safe<T>(fn: () => T, fallback: T, kind: FaultKind = 'process-sampler'): T {
 		try {
 			return fn();
 		} catch (error) {
