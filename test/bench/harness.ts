@@ -1,8 +1,14 @@
 /**
  * Benchmark harness shared by every section: collects rows and goals, prints them as a table and writes
  * them as JSON. Sections live in test/bench/<name>.ts and export `section: BenchSection`.
+ *
+ * A goal either holds, fails, or was not measured. A goal that was not measured (a tool missing, a section
+ * that threw, a figure that came out NaN) counts as not holding: a run in which a goal vanished must not
+ * read as a run in which every goal holds. Sections list their goals up front ({@link BenchSection.goals}),
+ * so that the harness can report any of them the section never reached.
  */
 
+/** One measured figure that is not a goal: a reference, a breakdown, or a regression guard. */
 export interface Row {
 	section: string;
 	name: string;
@@ -14,54 +20,97 @@ export interface Row {
 	note?: string;
 }
 
+/** A figure with a limit, as reported by {@link BenchContext.goal} or {@link BenchContext.notMeasured}. */
 export interface Goal {
 	id: string;
 	section: string;
-	measured: number;
+	/** The measured figure, or null when the goal was not measured (see {@link Goal.notMeasured}). */
+	measured: number | null;
 	limit: number;
 	/** 'max': holds when measured <= limit (default); 'min': holds when measured >= limit. */
 	direction: 'max' | 'min';
+	/** True only when the goal was measured and is within its limit. */
 	holds: boolean;
+	/** Why the goal was not measured; present only then. */
+	notMeasured?: string;
 	unit?: string;
 	note?: string;
 }
 
+/** A goal a section promises to report: its id, limit and unit, known before anything is measured. */
+export interface GoalSpec {
+	id: string;
+	limit: number;
+	/** See {@link Goal.direction}; default 'max'. */
+	direction?: 'max' | 'min';
+	/** Printed after the figures, e.g. ' ms' or 'x'. */
+	unit?: string;
+}
+
+/** What {@link BenchContext.goal} takes: a measured figure against its limit. */
+export type GoalInput = Omit<Goal, 'section' | 'holds' | 'direction' | 'notMeasured' | 'measured'> & {measured: number; direction?: 'max' | 'min'};
+
+/** What {@link BenchContext.notMeasured} takes: the goal and the reason it could not be measured. */
+export type NotMeasuredInput = GoalSpec & {reason: string; note?: string};
+
+/** What a section's `run` gets: its settings and the ways to report. */
 export interface BenchContext {
 	/** Rounds to take medians over (default 7, `--rounds N`). */
 	rounds: number;
 	/** Shorter runs (`--quick`), for smoke checks; numbers are less stable. */
 	quick: boolean;
+	/** Reports a row. */
 	row(row: Omit<Row, 'section'>): void;
-	goal(goal: Omit<Goal, 'section' | 'holds' | 'direction'> & {direction?: 'max' | 'min'}): void;
+	/**
+	 * Reports a measured goal. A `measured` that is not a finite number (NaN from an empty median, say) is
+	 * reported as not measured instead.
+	 */
+	goal(goal: GoalInput): void;
+	/**
+	 * Reports a goal that could not be measured in this run (a tool is missing, a file is absent, the work it
+	 * measures failed). It prints as NOT MEASURED and counts as not holding.
+	 */
+	notMeasured(goal: NotMeasuredInput): void;
+	/** Prints an indented line. */
 	log(message: string): void;
 }
 
+/** A bench section: test/bench/<name>.ts exports one as `section`. */
 export interface BenchSection {
 	name: string;
 	/** One line saying what the section measures. */
 	description: string;
+	/**
+	 * Every goal the section reports. Any of them not reported when `run` returns or throws is reported as
+	 * not measured, with the reason (the exception's message, or that the section ended without it).
+	 */
+	goals?: readonly GoalSpec[];
 	run(context: BenchContext): Promise<void>;
 }
 
+/** What `npm run bench -- --json <file>` writes. */
 export interface BenchReport {
 	startedAt: string;
 	node: string;
 	cpus: number;
 	rounds: number;
+	/** The sections that ran (all of them, or the one `--only` named). */
+	sections?: string[];
 	rows: Row[];
 	goals: Goal[];
 }
 
 /** Median of a list of numbers (NaN for an empty list). */
-export function median(values: number[]): number {
+export function median(values: readonly number[]): number {
 	if (values.length === 0) return Number.NaN;
 	const sorted = [...values].sort((a, b) => a - b);
 	const middle = sorted.length >> 1;
 	return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
+/** The {@link BenchContext} of one section, appending to `report`. */
 export function createContext(section: string, report: BenchReport, options: {rounds: number; quick: boolean}): BenchContext {
-	return {
+	const context: BenchContext = {
 		rounds: options.rounds,
 		quick: options.quick,
 		row(row) {
@@ -71,19 +120,57 @@ export function createContext(section: string, report: BenchReport, options: {ro
 			console.log(`  ${row.name.padEnd(62)} ${format(row.value).padStart(12)} ${row.unit.padEnd(6)}${ratio}${row.note ? `  ${row.note}` : ''}`);
 		},
 		goal(goal) {
+			if (!Number.isFinite(goal.measured)) {
+				context.notMeasured({id: goal.id, limit: goal.limit, direction: goal.direction, unit: goal.unit, note: goal.note, reason: `the figure came out ${goal.measured}`});
+				return;
+			}
 			const direction = goal.direction ?? 'max';
 			const holds = direction === 'max' ? goal.measured <= goal.limit : goal.measured >= goal.limit;
 			report.goals.push({...goal, section, direction, holds});
 			const sign = direction === 'max' ? '<=' : '>=';
 			console.log(`  GOAL ${goal.id.padEnd(32)} measured ${format(goal.measured)}${goal.unit ?? ''} ${sign} ${format(goal.limit)}${goal.unit ?? ''}  ${holds ? 'HOLDS' : 'FAILS'}${goal.note ? `  (${goal.note})` : ''}`);
 		},
+		notMeasured(goal) {
+			const direction = goal.direction ?? 'max';
+			const {reason, ...rest} = goal;
+			report.goals.push({...rest, section, direction, measured: null, holds: false, notMeasured: reason});
+			const sign = direction === 'max' ? '<=' : '>=';
+			console.log(`  GOAL ${goal.id.padEnd(32)} NOT MEASURED (limit ${sign} ${format(goal.limit)}${goal.unit ?? ''}): ${reason}`);
+		},
 		log(message) {
 			console.log(`  ${message}`);
 		},
 	};
+	return context;
 }
 
-function format(value: number): string {
+/**
+ * After a section's run: reports each of its declared goals that it did not report as not measured, with
+ * `error` (what the run threw, if it did) as the reason.
+ */
+export function settleSection(section: BenchSection, context: BenchContext, report: BenchReport, error?: unknown): void {
+	const reported = new Set(report.goals.filter(goal => goal.section === section.name).map(goal => goal.id));
+	const reason = error === undefined ? 'the section ended without measuring it' : `the section failed: ${errorText(error)}`;
+	for (const spec of section.goals ?? []) {
+		if (!reported.has(spec.id)) context.notMeasured({...spec, reason});
+	}
+}
+
+/** The summary line: "N of M goals hold", then the failing and the not-measured goals by id. */
+export function summarize(goals: readonly Goal[]): string {
+	const holding = goals.filter(goal => goal.holds).length;
+	const failing = goals.filter(goal => !goal.holds && goal.measured !== null).map(goal => goal.id);
+	const missing = goals.filter(goal => goal.measured === null).map(goal => goal.id);
+	return `${holding} of ${goals.length} goals hold${failing.length > 0 ? `; failing: ${failing.join(', ')}` : ''}${missing.length > 0 ? `; not measured: ${missing.join(', ')}` : ''}`;
+}
+
+function errorText(error: unknown): string {
+	const text = error instanceof Error ? error.message : String(error);
+	return text.split('\n')[0]!.slice(0, 200);
+}
+
+/** A number as the table prints it: whole above 100, two decimals above 1, four below. */
+export function format(value: number): string {
 	if (!Number.isFinite(value)) return String(value);
 	if (Math.abs(value) >= 100) return value.toFixed(0);
 	if (Math.abs(value) >= 1) return value.toFixed(2);

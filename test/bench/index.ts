@@ -7,7 +7,7 @@ import {existsSync, writeFileSync} from 'node:fs';
 import {cpus} from 'node:os';
 import {dirname, join} from 'node:path';
 import {fileURLToPath} from 'node:url';
-import {createContext, type BenchReport, type BenchSection} from './harness.js';
+import {createContext, settleSection, summarize, type BenchReport, type BenchSection} from './harness.js';
 
 const SECTIONS = ['core', 'cache', 'ipc', 'sampler', 'tui', 'analyze', 'adapters', 'e2e'];
 
@@ -39,11 +39,19 @@ for (const name of only ? [only] : SECTIONS) {
 	}
 	const {section} = (await import(file)) as {section: BenchSection};
 	console.log(`\n[${section.name}] ${section.description} (medians of ${rounds} rounds)`);
-	await section.run(createContext(section.name, report, {rounds, quick}));
+	const context = createContext(section.name, report, {rounds, quick});
+	try {
+		await section.run(context);
+		settleSection(section, context, report);
+	} catch (error) {
+		// The other sections still run; the goals this one did not reach are reported as not measured.
+		console.log(`  section failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+		settleSection(section, context, report, error);
+	}
 }
 
 const failed = report.goals.filter(goal => !goal.holds);
-console.log(`\n${report.goals.length - failed.length} of ${report.goals.length} goals hold${failed.length ? `; failing: ${failed.map(goal => goal.id).join(', ')}` : ''}`);
+console.log(`\n${summarize(report.goals)}`);
 if (jsonPath) {
 	writeFileSync(jsonPath, JSON.stringify(report, null, 2) + '\n');
 	console.log(`wrote ${jsonPath}`);
