@@ -135,7 +135,8 @@ export function createContext(section: string, report: BenchReport, options: {ro
 			const {reason, ...rest} = goal;
 			report.goals.push({...rest, section, direction, measured: null, holds: false, notMeasured: reason});
 			const sign = direction === 'max' ? '<=' : '>=';
-			console.log(`  GOAL ${goal.id.padEnd(32)} NOT MEASURED (limit ${sign} ${format(goal.limit)}${goal.unit ?? ''}): ${reason}`);
+			const limit = Number.isNaN(goal.limit) ? '' : ` (limit ${sign} ${format(goal.limit)}${goal.unit ?? ''})`;
+			console.log(`  GOAL ${goal.id.padEnd(32)} NOT MEASURED${limit}: ${reason}`);
 		},
 		log(message) {
 			console.log(`  ${message}`);
@@ -153,6 +154,34 @@ export function settleSection(section: BenchSection, context: BenchContext, repo
 	const reason = error === undefined ? 'the section ended without measuring it' : `the section failed: ${errorText(error)}`;
 	for (const spec of section.goals ?? []) {
 		if (!reported.has(spec.id)) context.notMeasured({...spec, reason});
+	}
+}
+
+/**
+ * Runs one part of a section that reports `goals`. If the part throws, the rest of the section can still run:
+ * the error is printed and each of `goals` the part had not reported yet is reported as not measured, with the
+ * error as the reason. Returns whether the part finished.
+ */
+export async function measurePart(context: BenchContext, goals: readonly GoalSpec[], part: (context: BenchContext) => Promise<void>): Promise<boolean> {
+	const reported = new Set<string>();
+	const tracking: BenchContext = {
+		...context,
+		goal(goal) {
+			reported.add(goal.id);
+			context.goal(goal);
+		},
+		notMeasured(goal) {
+			reported.add(goal.id);
+			context.notMeasured(goal);
+		},
+	};
+	try {
+		await part(tracking);
+		return true;
+	} catch (error) {
+		context.log(`failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+		for (const spec of goals) if (!reported.has(spec.id)) context.notMeasured({...spec, reason: `its part failed: ${errorText(error)}`});
+		return false;
 	}
 }
 
