@@ -18,10 +18,24 @@ function run(command, args) {
 	}
 }
 
+// What an install depends on: the lockfile and the manifest's dependency fields and install-time scripts.
+// Editing anything else in package.json (a script, the exports) must not make the next run reinstall.
+const INSTALL_FIELDS = ['dependencies', 'devDependencies', 'optionalDependencies', 'peerDependencies', 'peerDependenciesMeta', 'bundleDependencies', 'overrides', 'workspaces', 'allowScripts'];
+const INSTALL_SCRIPTS = ['preinstall', 'install', 'postinstall', 'prepublish', 'preprepare', 'prepare', 'postprepare'];
 const lock = readFileSync(join(root, 'package-lock.json'));
-const lockHash = createHash('sha256').update(lock).update(readFileSync(join(root, 'package.json'))).digest('hex');
+const manifestText = readFileSync(join(root, 'package.json'));
+const manifest = JSON.parse(manifestText);
+const installInputs = {
+	...Object.fromEntries(INSTALL_FIELDS.map(field => [field, manifest[field] ?? null])),
+	scripts: Object.fromEntries(INSTALL_SCRIPTS.map(name => [name, manifest.scripts?.[name] ?? null])),
+};
+const lockHash = createHash('sha256').update(lock).update(JSON.stringify(installInputs)).digest('hex');
 const stamp = join(root, 'node_modules', '.perftop-lock-hash');
-if (!existsSync(stamp) || readFileSync(stamp, 'utf8') !== lockHash) {
+const stamped = existsSync(stamp) ? readFileSync(stamp, 'utf8') : null;
+// A stamp from before INSTALL_FIELDS (a hash of the whole package.json) that still matches says the same.
+const legacyHash = createHash('sha256').update(lock).update(manifestText).digest('hex');
+if (stamped === legacyHash) writeFileSync(stamp, lockHash);
+else if (stamped !== lockHash) {
 	console.error('perftop setup: installing dependencies from the lockfile (npm ci)...');
 	run('npm', ['ci', '--no-audit', '--no-fund']);
 	writeFileSync(stamp, lockHash);
