@@ -1,0 +1,284 @@
+/**
+ * Timing of tapable hooks through interceptors. A `register` interceptor sees every tap of a hook (the ones
+ * added before it too) with its name and type, and may hand back a tap with another function: each tap's
+ * function is replaced by a timed one, recorded as hook `op` of the plugin named by the tap. HookMaps get the
+ * same interceptor on every hook they hold and, through a `factory` interceptor, on every hook they create.
+ *
+ * Timing follows the tap type: `sync` to return, `promise` to settlement, `async` until its callback is first
+ * invoked (recorded before the callback runs, so the hook's next taps, which the callback starts, are not
+ * charged to this one).
+ *
+ * Tapable cannot remove an interceptor, so undo works in three steps: the interceptors stop wrapping new taps,
+ * every timed function made here calls its original directly from then on (one flag test per call), and every
+ * tap this instrumentation still finds holding one of its functions gets its original function back (the
+ * hook is recompiled on its next call). A tap that an interceptor added later wrapped again keeps that
+ * interceptor's function around ours, which then passes calls straight through.
+ */
+import type {PerformanceMonitor} from '../../index.js';
+
+/** A function as `monitor.wrap` takes it (any function). */
+type TapFunction = Parameters<PerformanceMonitor['wrap']>[0];
+
+/** A tap as tapable stores it: its name, its type and its function, plus the tap options (`stage`, `before`...). */
+interface Tap {
+	name: string;
+	type: string;
+	fn: TapFunction;
+	/** Set on the taps perftop timed (see {@link TIMED}). */
+	perftop?: unknown;
+}
+
+/** What is read of a tapable `Hook` (tapable's class, or webpack's copy of it). */
+interface HookLike {
+	taps: Tap[];
+	intercept(interceptor: {name: string; register: (tap: Tap) => Tap}): void;
+	/** tapable's internal: drops the compiled call so that the next call compiles the current taps. */
+	_resetCompilation?: () => void;
+}
+
+/** What is read of a tapable `HookMap`. */
+interface HookMapLike {
+	intercept(interceptor: {name: string; factory: (key: unknown, hook: unknown) => unknown}): void;
+	/** tapable's internal store of the hooks created so far (key to hook); read to reach them. */
+	_map?: unknown;
+}
+
+/** What is read of a tapable `MultiHook` (one tap on several hooks). */
+interface MultiHookLike {
+	hooks: unknown[];
+}
+
+/** Options of {@link instrumentTapable}. */
+export interface TapableOptions {
+	/**
+	 * Put before every op name with ':' (`prefix: 'compilation'` records the hook `seal` as `compilation:seal`),
+	 * to tell apart hooks of the same name on different objects. Default: none, the op is the hook's key.
+	 */
+	prefix?: string;
+	/** The plugin a tap's calls are recorded under, from its tap name. Default: the tap name itself. */
+	plugin?: (tapName: string) => string;
+	/** Taps not to time, by tap name (e.g. your own bookkeeping taps). Default: none. */
+	ignore?: (tapName: string) => boolean;
+}
+
+const INTERCEPTOR_NAME = 'perftop';
+
+/**
+ * The tap option perftop sets on the taps it times, to the instrumentation's token. Code that registers a tap
+ * again with a new function around the old one copies the tap's options along (webpack's JavascriptParser
+ * does, when it moves its hooks to node ids): the option tells that the function inside is timed already, so
+ * the call is not recorded twice. A string key, because tapable drops symbol keys from a tap that has no
+ * other option than its name.
+ */
+const TIMED = 'perftop';
+
+/**
+ * The shared state of one instrumentation: which monitor, how taps are named, which functions it made and
+ * which hooks it reached (held weakly: a webpack build's compilations and parsers come and go).
+ */
+export class TapableInstrumentation {
+	readonly #monitor: PerformanceMonitor;
+	readonly #plugin: (tapName: string) => string;
+	readonly #ignore: (tapName: string) => boolean;
+	/** Read by every timed function made here; false after undo. */
+	readonly #state = {on: true};
+	/** The value of the {@link TIMED} option on this instrumentation's taps. */
+	readonly #token = Object.freeze({});
+	/** Each timed function made here, to its original. */
+	readonly #originals = new WeakMap<TapFunction, TapFunction>();
+	/** Hooks and hook maps already intercepted, so that reaching one twice adds nothing. */
+	readonly #seen = new WeakSet<object>();
+	#hooks: Array<WeakRef<HookLike>> = [];
+	#pruneAt = 64;
+
+	constructor(monitor: PerformanceMonitor, options: Omit<TapableOptions, 'prefix'> = {}) {
+		this.#monitor = monitor;
+		this.#plugin = options.plugin ?? (name => name);
+		this.#ignore = options.ignore ?? (() => false);
+	}
+
+	/** False once {@link TapableInstrumentation.undo} ran. */
+	get active(): boolean {
+		return this.#state.on;
+	}
+
+	/**
+	 * Intercepts every hook and hook map among the own data properties of `hooks` (getters are never read: in
+	 * webpack they are deprecated aliases that warn when read). Anything else is skipped.
+	 */
+	add(hooks: object, prefix?: string): void {
+		if (!this.#state.on || !this.#monitor.enabled || hooks === null || (typeof hooks !== 'object' && typeof hooks !== 'function')) return;
+		let keys: string[];
+		try {
+			keys = Object.keys(hooks);
+		} catch (error) {
+			this.#fault(error);
+			return;
+		}
+		// A hook held under several keys (an alias kept for an older name, as webpack's `optimizeAssets` for
+		// `processAssets`) is recorded under the last of them.
+		const named = new Map<unknown, string>();
+		for (const key of keys) {
+			const descriptor = Object.getOwnPropertyDescriptor(hooks, key);
+			if (descriptor === undefined || !('value' in descriptor)) continue;
+			named.delete(descriptor.value);
+			named.set(descriptor.value, key);
+		}
+		for (const [hook, key] of named) this.addHook(hook, prefix === undefined || prefix === '' ? key : `${prefix}:${key}`);
+	}
+
+	/** Intercepts one hook, hook map or multi-hook, recording its taps as hook `op`. Anything else is ignored. */
+	addHook(value: unknown, op: string): void {
+		if (!this.#state.on || !this.#monitor.enabled || value === null || typeof value !== 'object') return;
+		try {
+			// A stand-in for a removed hook (webpack marks them) warns or throws when used.
+			if ((value as {_fakeHook?: unknown})._fakeHook === true) return;
+			if (isHook(value)) this.#interceptHook(value, op);
+			else if (isHookMap(value)) this.#interceptHookMap(value, op);
+			else if (isMultiHook(value)) for (const hook of value.hooks) this.addHook(hook, op);
+		} catch (error) {
+			this.#fault(error);
+		}
+	}
+
+	/**
+	 * Calls `onHook` with every hook `map` holds now and every hook it creates from now on (while active): how
+	 * to follow hooks that hand out further objects (webpack's parsers come through the `parser` hook map).
+	 */
+	eachHookOf(map: unknown, onHook: (hook: unknown, key: unknown) => void): void {
+		if (!this.#state.on || !isHookMap(map)) return;
+		try {
+			const existing = map._map;
+			if (existing instanceof Map) for (const [key, hook] of existing) onHook(hook, key);
+			map.intercept({
+				name: INTERCEPTOR_NAME,
+				factory: (key, hook) => {
+					if (this.#state.on) {
+						try {
+							onHook(hook, key);
+						} catch (error) {
+							this.#fault(error);
+						}
+					}
+					return hook;
+				},
+			});
+		} catch (error) {
+			this.#fault(error);
+		}
+	}
+
+	/** Stops timing (see the file comment for exactly what is undone). Calling it again does nothing. */
+	undo(): void {
+		if (!this.#state.on) return;
+		this.#state.on = false;
+		for (const ref of this.#hooks) {
+			const hook = ref.deref();
+			if (hook !== undefined) this.#restore(hook);
+		}
+		this.#hooks = [];
+	}
+
+	#interceptHook(hook: HookLike, op: string): void {
+		if (this.#seen.has(hook)) return;
+		this.#seen.add(hook);
+		this.#track(hook);
+		hook.intercept({name: INTERCEPTOR_NAME, register: tap => this.#register(tap, op)});
+	}
+
+	#interceptHookMap(map: HookMapLike, op: string): void {
+		if (this.#seen.has(map)) return;
+		this.#seen.add(map);
+		this.eachHookOf(map, hook => this.addHook(hook, op));
+	}
+
+	/** The register interceptor: a copy of the tap with its function timed, or the tap itself. */
+	#register(tap: Tap, op: string): Tap {
+		if (!this.#state.on) return tap;
+		try {
+			const {fn, name, type} = tap;
+			if (typeof fn !== 'function' || typeof name !== 'string' || tap[TIMED] === this.#token || this.#originals.has(fn) || this.#ignore(name)) return tap;
+			const timed = this.#monitor.wrap(fn, {op, plugin: this.#plugin(name), kind: 'hook', callback: type === 'async' ? 'last' : undefined});
+			if (timed === fn) return tap;
+			const wrapper = switchable(timed, fn, this.#state);
+			this.#originals.set(wrapper, fn);
+			return {...tap, fn: wrapper, [TIMED]: this.#token};
+		} catch (error) {
+			this.#fault(error);
+			return tap;
+		}
+	}
+
+	/** Gives every tap of `hook` that holds a function made here its original back. */
+	#restore(hook: HookLike): void {
+		try {
+			let changed = false;
+			for (const tap of hook.taps) {
+				const original = this.#originals.get(tap.fn);
+				if (original === undefined) continue;
+				tap.fn = original;
+				changed = true;
+			}
+			if (changed && typeof hook._resetCompilation === 'function') hook._resetCompilation();
+		} catch (error) {
+			this.#fault(error);
+		}
+	}
+
+	/** Remembers `hook` for undo; references to hooks that were collected are dropped as the list grows. */
+	#track(hook: HookLike): void {
+		this.#hooks.push(new WeakRef(hook));
+		if (this.#hooks.length < this.#pruneAt) return;
+		this.#hooks = this.#hooks.filter(ref => ref.deref() !== undefined);
+		this.#pruneAt = Math.max(64, this.#hooks.length * 2);
+	}
+
+	#fault(error: unknown): void {
+		this.#monitor.faults.report('instrument', error);
+	}
+}
+
+/**
+ * A function that calls `timed` while `state.on`, and `original` after undo. It keeps `original`'s name
+ * and length (tapable reads neither, but stack traces and debuggers show them).
+ */
+function switchable(timed: TapFunction, original: TapFunction, state: {readonly on: boolean}): TapFunction {
+	const wrapper = function (this: unknown) {
+		// Rest parameters would copy the arguments into an array; `apply` with `arguments` does not once inlined.
+		return (state.on ? timed : original).apply(this, arguments as unknown as unknown[]);
+	};
+	Object.defineProperty(wrapper, 'name', {value: original.name, configurable: true});
+	Object.defineProperty(wrapper, 'length', {value: original.length, configurable: true});
+	return wrapper;
+}
+
+function isHook(value: object): value is HookLike {
+	const hook = value as Partial<Record<'intercept' | 'tap' | 'taps', unknown>>;
+	return typeof hook.intercept === 'function' && typeof hook.tap === 'function' && Array.isArray(hook.taps);
+}
+
+function isHookMap(value: unknown): value is HookMapLike {
+	if (value === null || typeof value !== 'object') return false;
+	const map = value as Partial<Record<'intercept' | 'for' | 'taps', unknown>>;
+	return typeof map.intercept === 'function' && typeof map.for === 'function' && map.taps === undefined;
+}
+
+function isMultiHook(value: object): value is MultiHookLike {
+	const multi = value as Partial<Record<'intercept' | 'tap' | 'hooks', unknown>>;
+	return typeof multi.intercept === 'function' && typeof multi.tap === 'function' && Array.isArray(multi.hooks);
+}
+
+/**
+ * Times every tap of every tapable hook in `hooks` (an object whose properties are hooks or hook maps, such
+ * as a webpack `compiler.hooks`, or your own): each call is recorded as hook `<key>` (with
+ * {@link TapableOptions.prefix}: `<prefix>:<key>`) of the plugin named by the tap. Taps added before and
+ * after this call are covered, and so are the hooks a HookMap creates later through `for(key)` (recorded
+ * under the map's key, all keys together). Returns the undo: from then on nothing is recorded and the taps
+ * get their original functions back where they still hold perftop's (see the file comment for the details).
+ * A disabled monitor changes nothing.
+ */
+export function instrumentTapable(monitor: PerformanceMonitor, hooks: object, options: TapableOptions = {}): () => void {
+	const instrumentation = new TapableInstrumentation(monitor, options);
+	instrumentation.add(hooks, options.prefix);
+	return () => instrumentation.undo();
+}
