@@ -50,6 +50,16 @@ export interface SeriesSummary extends LatencyStats {
 	recent: WindowStats;
 	/** Calls slower than the response-time threshold since start/reset. */
 	slow: number;
+	/**
+	 * Calls that completed asynchronously (returned a promise, or finished through a callback) since start/reset.
+	 * Absent when there were none (and from hosts older than this field).
+	 */
+	asyncCount?: number;
+	/**
+	 * Synchronous self time of those calls, ms in total: the time each spent running before it returned (what it
+	 * blocked the event loop for), as opposed to its latency to settlement. Present with `asyncCount`.
+	 */
+	selfMs?: number;
 }
 
 /** A series with its full histogram, for exports and exact merging. */
@@ -77,8 +87,16 @@ export interface PluginSummary {
 	/** All its series merged. */
 	calls: LatencyStats;
 	recent: WindowStats;
-	/** This plugin's share of the total time spent in all plugins' hooks (0..1). */
+	/**
+	 * This plugin's share of the time spent in all plugins' hooks (0..1), from busy time when the host reports
+	 * it (`busyMs`), else from the sum of call durations (older hosts).
+	 */
 	hookShare: number;
+	/**
+	 * Busy time of the plugin's hooks since start/reset, ms: wall time during which at least one of its hook
+	 * calls was in flight (the union of their intervals), so overlapping calls count once. Absent from older hosts.
+	 */
+	busyMs?: number;
 	/** Its series, one per hook/operation. */
 	hooks: SeriesSummary[];
 }

@@ -6,7 +6,7 @@
  */
 import {BUCKET_COUNT} from '../../protocol/histogram.js';
 import type {Faults} from '../faults/faults.js';
-import {Series, type SeriesKind, type SlowListener} from './series.js';
+import {Busy, Series, type SeriesKind, type SlowListener} from './series.js';
 
 /** Options of a SeriesRegistry. */
 export interface RegistryOptions {
@@ -35,6 +35,8 @@ export class SeriesRegistry {
 	overflowed = false;
 	readonly #byPlugin = new Map<string | null, Map<string, Series>>();
 	readonly #all: Series[] = [];
+	/** Busy-time accounting per plugin, shared by the plugin's hook series. */
+	readonly #busy = new Map<string, Busy>();
 	readonly #faults: Faults;
 	readonly #now: () => number;
 	#overflow: Series | null = null;
@@ -78,8 +80,15 @@ export class SeriesRegistry {
 		return this.#byPlugin.get(plugin)?.get(op);
 	}
 
+	/** The busy-time accounting of `plugin`'s hooks (created on first use). */
+	busyOf(plugin: string): Busy {
+		let busy = this.#busy.get(plugin);
+		if (!busy) this.#busy.set(plugin, (busy = new Busy()));
+		return busy;
+	}
+
 	#create(op: string, plugin: string | null, kind: SeriesKind): Series {
-		const series = new Series(op, plugin, kind, this.slots);
+		const series = new Series(op, plugin, kind, this.slots, plugin !== null && kind === 'hook' ? this.busyOf(plugin) : new Busy());
 		series.slowNs = this.#slowNs;
 		series.onSlow = this.#onSlow;
 		series.onInvalid = this.#onInvalid;
@@ -123,9 +132,10 @@ export class SeriesRegistry {
 		}
 	}
 
-	/** Zeroes every series in place. */
-	reset(): void {
+	/** Zeroes every series in place; busy time counts again from `now` (a clock reading, ns). */
+	reset(now: bigint = process.hrtime.bigint()): void {
 		for (const series of this.all()) series.reset();
+		for (const busy of this.#busy.values()) busy.reset(now);
 		this.#slotStartedAt = this.#now();
 		this.#filledSince = this.#slotStartedAt;
 	}

@@ -24,6 +24,35 @@ export {copyStats, latencyStats, windowStats, withRates} from './stats.js';
 /** `hook` for plugin-manager hooks, `operation` for time()/wrap()/instrument(). */
 export type SeriesKind = 'hook' | 'operation';
 
+/**
+ * Busy-time accounting of one plugin, shared by all of its hook series: the wall time during which at least
+ * one of its calls is in flight (the union of their intervals), so overlapping calls never add up past wall
+ * time. A call opens an interval when it finds nothing in flight and the last call to finish closes it. The
+ * timing wrappers keep it with a few integer operations per call; {@link Busy.busyNs} reads it.
+ */
+export class Busy {
+	/** Calls in flight. */
+	inFlight = 0;
+	/** Clock reading (ns) when the current interval opened; meaningful while inFlight > 0. */
+	since = 0n;
+	/** Clock reading (ns) up to which busy time is accounted for (end of the last closed interval). */
+	until = 0n;
+	/** Busy time of the closed intervals, ns. */
+	closedNs = 0;
+
+	/** Busy time so far (ns), the open interval up to `now` included. */
+	busyNs(now: bigint): number {
+		return this.inFlight > 0 && now > this.since ? this.closedNs + Number(now - this.since) : this.closedNs;
+	}
+
+	/** Forgets the busy time so far; an interval in flight counts from `now` on. */
+	reset(now: bigint): void {
+		this.closedNs = 0;
+		this.until = now;
+		if (this.inFlight > 0) this.since = now;
+	}
+}
+
 /** Told about one call (with its duration in ns): a slow one, or one whose duration was invalid. Only those calls pay for it. */
 export type SlowListener = (series: Series, ns: number) => void;
 
@@ -59,6 +88,12 @@ export class Series {
 	onSlow: SlowListener | null = null;
 	/** Told about each invalid duration (the registry reports it as a fault). */
 	onInvalid: SlowListener | null = null;
+	/** Busy-time accounting: shared by the hook series of one plugin, private to any other series. */
+	readonly busy: Busy;
+	/** Calls that completed asynchronously (a promise or a callback) since start or reset. */
+	asyncCount = 0;
+	/** Time those calls spent running synchronously, until they returned (ns): their synchronous self time. */
+	selfNs = 0;
 
 	/** Lifetime counts of buckets countsBase .. countsBase + counts.length - 1 (see the file comment). */
 	#counts = NO_COUNTS;
@@ -83,10 +118,11 @@ export class Series {
 	#windowCount = -1;
 	#windowRotations = -1;
 
-	constructor(op: string, plugin: string | null, kind: SeriesKind, slots: number) {
+	constructor(op: string, plugin: string | null, kind: SeriesKind, slots: number, busy: Busy = new Busy()) {
 		this.op = op;
 		this.plugin = plugin;
 		this.kind = kind;
+		this.busy = busy;
 		this.#slotCount = Math.max(1, slots);
 		this.#markErrors = new Float64Array(this.#slotCount);
 	}
@@ -235,6 +271,8 @@ export class Series {
 		this.maxNs = 0;
 		this.slow = 0;
 		this.invalid = 0;
+		this.asyncCount = 0;
+		this.selfNs = 0;
 		this.#counts = NO_COUNTS;
 		this.#countsBase = 0;
 		this.#marks = null;
@@ -340,6 +378,7 @@ export class Series {
 			p99Ms: life.p99Ms,
 			recent: withRates(window.stats, window.count, window.errors, windowMs),
 			slow: this.slow,
+			...(this.asyncCount > 0 ? {asyncCount: this.asyncCount, selfMs: this.selfNs / 1e6} : {}),
 		};
 	}
 

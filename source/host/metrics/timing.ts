@@ -4,9 +4,10 @@
  *
  * - `this`, arguments and the return value pass through unchanged. A promise is timed to its settlement.
  * - A sync throw and an async rejection are counted as errors and passed on as the same object.
- * - A function declared `async` returns a fresh promise on every call, so its wrapper returns the promise of
- *   the timing reaction instead: it settles with the same value or the same reason, and a rejection the
- *   caller ignores is still reported by Node as unhandled, exactly as without monitoring.
+ * - A function declared `async` returns a fresh promise on every call, so its wrapper is an `async function`
+ *   too and returns its own promise: it settles with the same value or the same reason, in as many ticks as
+ *   the original, and a rejection the caller ignores is still reported by Node as unhandled, exactly as
+ *   without monitoring.
  * - Any other function that returns a native promise gets that very promise back (it may be shared or carry
  *   properties). Observing it marks its rejection as handled: a caller that ignores such a rejected promise
  *   no longer gets an 'unhandledRejection' for it. Declare the function `async` where that matters.
@@ -14,12 +15,17 @@
  *   (counted, reported once per kind), and the reaction attached to a promise never rejects.
  * - Only native promises are timed to settlement. Other thenables (query builders, lazy values) are returned
  *   untouched and timed as sync calls, because calling their `then` could start work the caller never asked for.
+ * - With `callback` (an argument index or 'last'), a call is timed until that callback is first invoked (an error
+ *   when its first argument is not null/undefined), recorded before the callback runs, so work the callback starts
+ *   downstream is not charged. A native promise returned as well ends the timing if it settles first.
+ * - Every call opens the series' busy interval (see Busy) at its start and closes it at its end; a call that
+ *   completes asynchronously also records its synchronous self time (from its start until it returned).
  *
  * Code that already awaits or combines the promises it gets (the plugin manager's sequential and parallel hook
  * calls) can time a call without the wrapper's extra reaction: `timingOf(wrapper)` gives the wrapped function
- * and where it records, and recordSince / recordErrorSince record with the same guarantees.
+ * and where it records, and enter / markSelf / recordSince / recordErrorSince record with the same guarantees.
  */
-import type {Series} from './series.js';
+import type {Busy, Series} from './series.js';
 
 /** A monotonic clock in nanoseconds. */
 export type Clock = () => bigint;
@@ -33,7 +39,6 @@ export interface FaultSink {
 }
 
 /** Any function (the wrappers keep its exact type). */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnyFunction = (...args: any[]) => any;
 
 const AsyncFunction = (async () => {}).constructor;
@@ -79,21 +84,76 @@ export function guardClock(clock: Clock, faults: FaultSink = silentSink): Clock 
 	};
 }
 
-/** Records a success of `series` started at `start` (read from `clock`); never throws. */
+/** Opens `series`' busy interval at `start` when nothing of its plugin is in flight (call at a call's start). */
+export function enter(series: Series, start: bigint): void {
+	const busy = series.busy;
+	if (busy.inFlight++ === 0) busy.since = start;
+}
+
+/** Closes one call of the busy interval at `end` (the last call in flight closes the interval). */
+function leave(busy: Busy, end: bigint): void {
+	const left = --busy.inFlight;
+	if (left <= 0) {
+		if (left === 0) {
+			busy.closedNs += Number(end - busy.since);
+			busy.until = end;
+		} else busy.inFlight = 0; // a record without its enter (recordSince used on its own)
+	}
+}
+
+/** Counts a call that did not complete when it returned: its synchronous self time runs from `start` until now. */
+export function markSelf(series: Series, clock: Clock, start: bigint): void {
+	series.asyncCount++;
+	series.selfNs += Number(clock() - start);
+}
+
+/** Records a success of `series` started (and entered) at `start`, read from `clock`; never throws. */
 export function recordSince(series: Series, clock: Clock, start: bigint, faults: FaultSink): void {
 	try {
-		series.record(Number(clock() - start));
+		const end = clock();
+		leave(series.busy, end);
+		series.record(Number(end - start));
 	} catch (error) {
 		reportFault(faults, 'record', error);
 	}
 }
 
-/** Records a failure of `series` started at `start` (read from `clock`); never throws. */
+/** Records a failure of `series` started (and entered) at `start`, read from `clock`; never throws. */
 export function recordErrorSince(series: Series, clock: Clock, start: bigint, faults: FaultSink): void {
 	try {
-		series.recordError(Number(clock() - start));
+		const end = clock();
+		leave(series.busy, end);
+		series.recordError(Number(end - start));
 	} catch (error) {
 		reportFault(faults, 'record', error);
+	}
+}
+
+/**
+ * Records a duration measured elsewhere (`ns`, ending now) and adds to the busy time the part of it that no
+ * call of the same plugin already covers: hand-recorded calls that overlap count once. Never throws.
+ */
+export function recordMeasured(series: Series, clock: Clock, ns: number, error: boolean, faults: FaultSink): void {
+	try {
+		if (error) series.recordError(ns);
+		else series.record(ns);
+		if (!(ns > 0 && ns < Infinity)) return;
+		const busy = series.busy;
+		const now = clock();
+		const from = now - BigInt(Math.round(ns));
+		const uncovered = from > busy.until ? from : busy.until;
+		if (busy.inFlight > 0) {
+			// The open interval counts from `since` when it closes; only what lies before it is added here.
+			if (busy.since > uncovered) {
+				busy.closedNs += Number(busy.since - uncovered);
+				busy.until = busy.since;
+			}
+		} else if (now > uncovered) {
+			busy.closedNs += Number(now - uncovered);
+			busy.until = now;
+		}
+	} catch (failure) {
+		reportFault(faults, 'record', failure);
 	}
 }
 
@@ -105,9 +165,19 @@ function settle<T>(promise: Promise<T>, series: Series, clock: Clock, start: big
 			() => recordErrorSince(series, clock, start, faults),
 		);
 	} catch (error) {
+		recordErrorSince(series, clock, start, faults);
 		reportFault(faults, 'record', error);
 	}
 	return promise;
+}
+
+/** Where a callback-style function takes its callback: an argument index, or the last argument. */
+export type CallbackPosition = number | 'last';
+
+/** How `timed` times calls. */
+export interface TimedOptions {
+	/** Time each call until this callback argument is first invoked (see the file comment). */
+	callback?: CallbackPosition;
 }
 
 /** What a wrapper made by `timed` calls and where it records (see timingOf). */
@@ -118,6 +188,8 @@ export interface TimedParts {
 	/** Never throws (a guarded clock). */
 	readonly clock: Clock;
 	readonly faults: FaultSink;
+	/** Where the callback is, for callback-style wrappers; undefined otherwise. */
+	readonly callback: CallbackPosition | undefined;
 }
 
 /** The parts of every live wrapper; weak, so a dropped wrapper costs nothing here. */
@@ -126,38 +198,76 @@ const partsOf = new WeakMap<AnyFunction, TimedParts>();
 /**
  * The parts of a wrapper made by `timed`, or undefined for any other function (e.g. the function a
  * disabled monitor's wrap() handed back unchanged). Lets a caller that awaits the result anyway time the
- * wrapped function itself, with recordSince / recordErrorSince, instead of calling the wrapper.
+ * wrapped function itself, with enter / recordSince / recordErrorSince, instead of calling the wrapper.
  */
 export function timingOf(wrapper: AnyFunction): TimedParts | undefined {
 	return partsOf.get(wrapper);
 }
 
+/** Keys a wrapper must not take over from the function it wraps. */
+const OWN_KEYS_KEPT = new Set<PropertyKey>(['prototype', 'arguments', 'caller']);
+
+/**
+ * Gives `wrapper` what frameworks read on `fn`: its own properties and symbols (with their descriptors, so
+ * `name` and `length` too) and its prototype (so the wrapper of an `async function` is an AsyncFunction).
+ */
+function lookAlike(wrapper: AnyFunction, fn: AnyFunction, faults: FaultSink): void {
+	for (const key of Reflect.ownKeys(fn)) {
+		if (OWN_KEYS_KEPT.has(key)) continue;
+		try {
+			Object.defineProperty(wrapper, key, Object.getOwnPropertyDescriptor(fn, key)!);
+		} catch (error) {
+			reportFault(faults, 'wrap', error);
+		}
+	}
+	const prototype = Object.getPrototypeOf(fn) as object | null;
+	if (Object.getPrototypeOf(wrapper) !== prototype) Object.setPrototypeOf(wrapper, prototype);
+}
+
 /**
  * Wraps `fn` so each call is recorded into `series` (see the file comment for the guarantees). The
- * wrapper keeps `fn`'s name and length. `clock` must never throw: pass custom clocks through guardClock.
+ * wrapper keeps `fn`'s own properties and symbols, `name`, `length` and prototype. `clock` must never throw:
+ * pass custom clocks through guardClock.
  */
-export function timed<F extends AnyFunction>(fn: F, series: Series, clock: Clock = hrClock, faults: FaultSink = silentSink): F {
-	const wrapper = isAsyncFunction(fn) ? asyncWrapper(fn, series, clock, faults) : syncWrapper(fn, series, clock, faults);
-	Object.defineProperty(wrapper, 'name', {value: fn.name, configurable: true});
-	Object.defineProperty(wrapper, 'length', {value: fn.length, configurable: true});
-	partsOf.set(wrapper, {fn, series, clock, faults});
+export function timed<F extends AnyFunction>(fn: F, series: Series, clock: Clock = hrClock, faults: FaultSink = silentSink, options: TimedOptions = {}): F {
+	const callback = options.callback;
+	const wrapper =
+		callback !== undefined
+			? callbackWrapper(fn, series, clock, faults, callback)
+			: isAsyncFunction(fn)
+				? asyncWrapper(fn, series, clock, faults)
+				: syncWrapper(fn, series, clock, faults);
+	lookAlike(wrapper, fn, faults);
+	partsOf.set(wrapper, {fn, series, clock, faults, callback});
 	return wrapper as F;
 }
 
 function syncWrapper(fn: AnyFunction, series: Series, clock: Clock, faults: FaultSink): AnyFunction {
+	const busy = series.busy;
 	return function (this: unknown) {
 		const start = clock();
+		const outer = busy.inFlight++;
+		if (outer === 0) busy.since = start;
 		let result: unknown;
 		try {
-			// eslint-disable-next-line prefer-rest-params
 			result = fn.apply(this, arguments as unknown as unknown[]);
 		} catch (error) {
 			recordErrorSince(series, clock, start, faults);
 			throw error;
 		}
-		if (typeof result === 'object' && result !== null && isNativePromise(result)) return settle(result, series, clock, start, faults);
+		if (typeof result === 'object' && result !== null && isNativePromise(result)) {
+			markSelf(series, clock, start);
+			return settle(result, series, clock, start, faults);
+		}
 		try {
-			series.record(Number(clock() - start));
+			const end = clock();
+			const ns = Number(end - start);
+			// A call that opened the busy interval and closes it was alone: the interval is its own duration.
+			if (--busy.inFlight === 0) {
+				busy.closedNs += outer === 0 ? ns : Number(end - busy.since);
+				busy.until = end;
+			}
+			series.record(ns);
 		} catch (error) {
 			reportFault(faults, 'record', error);
 		}
@@ -166,62 +276,114 @@ function syncWrapper(fn: AnyFunction, series: Series, clock: Clock, faults: Faul
 }
 
 function asyncWrapper(fn: AnyFunction, series: Series, clock: Clock, faults: FaultSink): AnyFunction {
-	return function (this: unknown) {
+	const busy = series.busy;
+	// An async function of its own: returns a fresh promise like `fn` does, and awaiting costs no closures.
+	return async function (this: unknown) {
 		const start = clock();
+		if (busy.inFlight++ === 0) busy.since = start;
 		let promise: Promise<unknown>;
 		try {
-			// eslint-disable-next-line prefer-rest-params
 			promise = fn.apply(this, arguments as unknown as unknown[]);
 		} catch (error) {
 			// An async function throws synchronously only when the engine itself fails (e.g. stack overflow).
 			recordErrorSince(series, clock, start, faults);
 			throw error;
 		}
-		// The reactions are written here, not in a helper, so that they capture only `start` (smaller closures).
+		markSelf(series, clock, start);
+		let value: unknown;
 		try {
-			return promise.then(
-				value => {
-					recordSince(series, clock, start, faults);
-					return value;
-				},
-				(reason: unknown) => {
-					recordErrorSince(series, clock, start, faults);
-					throw reason;
-				},
-			);
-		} catch (error) {
-			// A replaced Promise.prototype.then that throws: the caller gets the untimed promise.
-			reportFault(faults, 'record', error);
-			return promise;
+			value = await promise;
+		} catch (reason) {
+			recordErrorSince(series, clock, start, faults);
+			throw reason;
 		}
+		recordSince(series, clock, start, faults);
+		return value;
 	};
 }
 
-/**
- * The promise returned for an async function's call: settles like `promise` (same value, same reason),
- * after recording it. (Reusing pooled reactions instead of two closures per call was measured slower.)
- */
-function relay(promise: Promise<unknown>, series: Series, clock: Clock, start: bigint, faults: FaultSink): Promise<unknown> {
-	try {
-		return promise.then(
-			value => {
-				recordSince(series, clock, start, faults);
-				return value;
-			},
-			(reason: unknown) => {
+function callbackWrapper(fn: AnyFunction, series: Series, clock: Clock, faults: FaultSink, position: CallbackPosition): AnyFunction {
+	const plain = isAsyncFunction(fn) ? asyncWrapper(fn, series, clock, faults) : syncWrapper(fn, series, clock, faults);
+	const last = position === 'last';
+	const index = last ? 0 : position;
+	return function (this: unknown) {
+		const args = arguments;
+		const at = last ? args.length - 1 : index;
+		const callback: unknown = at >= 0 ? args[at] : undefined;
+		if (typeof callback !== 'function') return plain.apply(this, args as unknown as unknown[]);
+		const start = clock();
+		enter(series, start);
+		let done = false;
+		args[at] = function (this: unknown, error: unknown) {
+			if (!done) {
+				done = true;
+				if (error === undefined || error === null) recordSince(series, clock, start, faults);
+				else recordErrorSince(series, clock, start, faults);
+			}
+			return (callback as AnyFunction).apply(this, arguments as unknown as unknown[]);
+		};
+		let result: unknown;
+		try {
+			result = fn.apply(this, args as unknown as unknown[]);
+		} catch (error) {
+			if (!done) {
+				done = true;
 				recordErrorSince(series, clock, start, faults);
-				throw reason;
-			},
-		);
-	} catch (error) {
-		reportFault(faults, 'record', error);
-		return promise;
-	}
+			}
+			throw error;
+		}
+		if (done) return result;
+		markSelf(series, clock, start);
+		if (typeof result === 'object' && result !== null && isNativePromise(result)) {
+			try {
+				result.then(
+					() => {
+						if (done) return;
+						done = true;
+						recordSince(series, clock, start, faults);
+					},
+					() => {
+						if (done) return;
+						done = true;
+						recordErrorSince(series, clock, start, faults);
+					},
+				);
+			} catch (error) {
+				reportFault(faults, 'record', error);
+			}
+		}
+		return result;
+	};
 }
 
-/** Times one call of `fn` into `series` (same guarantees as `timed`). */
+/** The end of a timer that records nothing (a disabled monitor's, shared). */
+export const noopEnd: (error?: unknown) => void = () => {};
+
+/**
+ * Starts timing one call into `series` now; the returned end records it once: a success, or an error when
+ * given anything other than undefined or null. Later calls of the end record nothing.
+ */
+export function startTimer(series: Series, clock: Clock = hrClock, faults: FaultSink = silentSink): (error?: unknown) => void {
+	const start = clock();
+	try {
+		enter(series, start);
+	} catch (error) {
+		reportFault(faults, 'record', error);
+		return noopEnd;
+	}
+	let done = false;
+	return (error?: unknown) => {
+		if (done) return;
+		done = true;
+		if (error === undefined || error === null) recordSince(series, clock, start, faults);
+		else recordErrorSince(series, clock, start, faults);
+	};
+}
+
+/** Times one call of `fn` into `series` (same guarantees as `timed`, without the callback form). */
 export function timeCall<T>(fn: () => T, series: Series, clock: Clock = hrClock, faults: FaultSink = silentSink): T {
 	const start = clock();
+	enter(series, start);
 	let result: T;
 	try {
 		result = fn();
@@ -230,8 +392,22 @@ export function timeCall<T>(fn: () => T, series: Series, clock: Clock = hrClock,
 		throw error;
 	}
 	if (typeof result === 'object' && result !== null && isNativePromise(result)) {
+		markSelf(series, clock, start);
 		return (isAsyncFunction(fn) ? relay(result, series, clock, start, faults) : settle(result, series, clock, start, faults)) as T;
 	}
 	recordSince(series, clock, start, faults);
 	return result;
+}
+
+/** The promise returned for an async function's call: settles like `promise` (same value, same reason), after recording it. */
+async function relay(promise: Promise<unknown>, series: Series, clock: Clock, start: bigint, faults: FaultSink): Promise<unknown> {
+	let value: unknown;
+	try {
+		value = await promise;
+	} catch (reason) {
+		recordErrorSince(series, clock, start, faults);
+		throw reason;
+	}
+	recordSince(series, clock, start, faults);
+	return value;
 }

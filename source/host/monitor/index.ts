@@ -1,5 +1,5 @@
 /** The monitor: the public part. */
 export {PerformanceMonitor} from './monitor.js';
-export type {MonitorOptions, PerformanceSummary, PluginLoadRecord, WrapOptions} from './options.js';
+export type {InstrumentOptions, MeasureLoadOptions, MonitorOptions, PerformanceSummary, PluginLoadRecord, RecordOptions, TimerOptions, WrapOptions} from './options.js';
 export type {MonitorHandle} from './handle.js';
 export {PERFTOP_VERSION} from './version.js';

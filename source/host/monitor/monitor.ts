@@ -19,12 +19,13 @@ import {SeriesRegistry} from '../metrics/registry.js';
 import type {Series} from '../metrics/series.js';
 import {PluginRollup} from './plugin-rollup.js';
 import {writeHostHeapSnapshot} from './heap-snapshot.js';
-import {guardClock, hrClock, timeCall, timed, type AnyFunction, type Clock} from '../metrics/timing.js';
+import {guardClock, hrClock, noopEnd, recordMeasured, startTimer, timeCall, timed, timingOf, type AnyFunction, type Clock} from '../metrics/timing.js';
+import {runMeasured} from '../plugins/measure.js';
 import {Samplers} from '../samplers/index.js';
 import {resolveThresholds, type PerformanceThresholds} from '../alerts/thresholds.js';
-import type {MonitorOptions, PerformanceSummary, PluginLoadRecord, WrapOptions} from './options.js';
+import type {InstrumentOptions, MeasureLoadOptions, MonitorOptions, PerformanceSummary, PluginLoadRecord, RecordOptions, TimerOptions, WrapOptions} from './options.js';
 
-export type {MonitorOptions, PluginLoadRecord, WrapOptions, PerformanceSummary} from './options.js';
+export type {InstrumentOptions, MeasureLoadOptions, MonitorOptions, PluginLoadRecord, RecordOptions, TimerOptions, WrapOptions, PerformanceSummary} from './options.js';
 
 /**
  * The monitor a host embeds. Timing: time(), wrap(), monitorOperation(), instrument(). Data: getPerformanceSummary(),
@@ -57,6 +58,8 @@ export class PerformanceMonitor implements MonitorHandle {
 	#started = false;
 	#stopSampleListener: (() => void) | null = null;
 	readonly #rollup: PluginRollup;
+	/** Wrappers made by wrap(), by wrapped function and options, so equal wraps give the same wrapper. */
+	readonly #wrappers = new WeakMap<AnyFunction, Map<string, AnyFunction>>();
 
 	constructor(options: MonitorOptions = {}) {
 		this.#options = options;
@@ -74,7 +77,7 @@ export class PerformanceMonitor implements MonitorHandle {
 			slots: options.windowSlots,
 			now: this.#now,
 		});
-		this.#rollup = new PluginRollup(this.registry);
+		this.#rollup = new PluginRollup(this.registry, this.#clock);
 		this.registry.setSlow(this.performanceThresholds.responseTime, (series, ns) => {
 			this.events.emit({kind: 'call.slow', op: series.op, plugin: series.plugin, ms: ns / 1e6, at: this.#now()});
 		});
@@ -165,7 +168,7 @@ export class PerformanceMonitor implements MonitorHandle {
 		this.#enabled = true;
 	}
 
-	/** Functions wrapped from now on are returned unwrapped. */
+	/** Functions wrapped from now on are returned unwrapped, and record/time/startTimer record nothing. */
 	disable(): void {
 		this.#enabled = false;
 	}
@@ -177,19 +180,55 @@ export class PerformanceMonitor implements MonitorHandle {
 		return this.registry.get(op, plugin ?? null, kind);
 	}
 
-	/** Wraps `fn` so each call is timed into the (op, plugin) series. Returns `fn` itself when disabled. */
+	/**
+	 * Wraps `fn` so each call is timed into the (op, plugin) series (see {@link WrapOptions}): sync calls to
+	 * their return, native promises to settlement, callback-style functions (`callback`) until the callback
+	 * is first invoked. The wrapper keeps `fn`'s own properties and symbols, `name`, `length` and prototype
+	 * (so the wrapper of an `async function` is an AsyncFunction too). Wrapping the same function (or its
+	 * wrapper) again with equal options gives the same wrapper, so removal by identity keeps working;
+	 * {@link PerformanceMonitor.unwrap} gives the original back. Returns `fn` itself when disabled.
+	 */
 	wrap<F extends AnyFunction>(fn: F, options: WrapOptions): F {
 		if (typeof fn !== 'function') throw new TypeError(`perftop: wrap() needs a function for '${options?.op}', got ${typeof fn}`);
 		if (!this.#enabled) return fn;
+		const callback = options.callback;
+		if (callback !== undefined && callback !== 'last' && !(Number.isInteger(callback) && callback >= 0)) throw new TypeError(`perftop: wrap() option callback must be an argument index or 'last', got ${String(callback)}`);
+		const kind = options.kind ?? 'operation';
+		const key = `${options.op}\u0000${options.plugin ?? ''}\u0000${options.plugin === undefined ? 0 : 1}${kind}\u0000${callback ?? ''}`;
+		const parts = timingOf(fn);
+		// Already this monitor's wrapper with these options: itself.
+		if (parts !== undefined && this.#wrappers.get(parts.fn)?.get(key) === fn) return fn;
+		let made = this.#wrappers.get(fn);
+		const found = made?.get(key);
+		if (found !== undefined) return found as F;
 		if (options.plugin !== undefined) this.#ensurePlugin(options.plugin);
-		return timed(fn, this.series(options.op, options.plugin, options.kind), this.#clock, this.faults);
+		const wrapper = timed(fn, this.series(options.op, options.plugin, kind), this.#clock, this.faults, {callback});
+		if (!made) this.#wrappers.set(fn, (made = new Map()));
+		made.set(key, wrapper);
+		return wrapper;
 	}
 
-	/** Times one call of `fn` (sync or async) into the (op, plugin) series and returns its result. */
-	time<T>(op: string, fn: () => T, options: {plugin?: string} = {}): T {
+	/** The function a wrapper made by {@link PerformanceMonitor.wrap} (or instrument) wraps; any other function itself. */
+	unwrap<F extends AnyFunction>(fn: F): F {
+		return (timingOf(fn)?.fn ?? fn) as F;
+	}
+
+	/**
+	 * Starts timing one call of `op` now and returns its end: `end()` records a success, `end(error)` with
+	 * anything other than undefined or null records an error. Only the first call of `end` records. A
+	 * disabled monitor returns a shared end that does nothing.
+	 */
+	startTimer(op: string, options: TimerOptions = {}): (error?: unknown) => void {
+		if (!this.#enabled) return noopEnd;
+		if (options.plugin !== undefined) this.#ensurePlugin(options.plugin);
+		return startTimer(this.series(op, options.plugin, options.kind), this.#clock, this.faults);
+	}
+
+	/** Times one call of `fn` (sync or async) into the (op, plugin) series and returns its result. Disabled: just calls `fn`. */
+	time<T>(op: string, fn: () => T, options: TimerOptions = {}): T {
 		if (!this.#enabled) return fn();
 		if (options.plugin !== undefined) this.#ensurePlugin(options.plugin);
-		return timeCall(fn, this.series(op, options.plugin), this.#clock, this.faults);
+		return timeCall(fn, this.series(op, options.plugin, options.kind), this.#clock, this.faults);
 	}
 
 	/** Returns a wrapper factory for one operation: `monitor.monitorOperation('db.query', 'db')(fn)`. */
@@ -197,24 +236,59 @@ export class PerformanceMonitor implements MonitorHandle {
 		return fn => this.wrap(fn, {op: operation, plugin: pluginName});
 	}
 
-	/** Records one externally measured duration (ms). A value that is not a finite number >= 0 is counted as a call and reported once as a fault. */
-	record(op: string, ms: number, options: {plugin?: string; error?: boolean} = {}): void {
-		const series = this.series(op, options.plugin);
-		if (options.error) series.recordError(ms * 1e6);
-		else series.record(ms * 1e6);
+	/**
+	 * Records one externally measured duration (ms) that ended now. `kind: 'hook'` counts it as hook time of
+	 * its plugin (busy time and TIME%; overlapping records count once). A value that is not a finite number
+	 * >= 0 is counted as a call and reported once as a fault. Disabled: does nothing.
+	 */
+	record(op: string, ms: number, options: RecordOptions = {}): void {
+		if (!this.#enabled) return;
+		if (options.plugin !== undefined) this.#ensurePlugin(options.plugin);
+		recordMeasured(this.series(op, options.plugin, options.kind), this.#clock, ms * 1e6, options.error === true, this.faults);
 	}
 
 	/**
-	 * Wraps every function-valued data property of `target` (own and inherited, except `constructor`; getters
-	 * and read-only properties are left alone) in place, as the hooks of plugin `pluginName` (kind 'hook' unless given). Returns the
-	 * undo, which puts the original functions back exactly (own properties restored, inherited ones removed).
+	 * Wraps every function-valued data property of `target` (own and inherited) in place, as the hooks of
+	 * plugin `pluginName` (kind 'hook' unless given); see {@link InstrumentOptions}. Skipped: symbol keys,
+	 * `constructor`, classes and constructor functions, getters and read-only properties. `{handler}` hook
+	 * objects (Rollup's `{order, handler}`) get their `handler` timed under the key; with `deep: true`, nested
+	 * plain objects are instrumented too, their op names joined with ':' (`build:before`). Returns the undo,
+	 * which puts the original functions back exactly (own properties restored, inherited ones removed).
 	 */
-	instrument<T extends object>(pluginName: string, target: T, options: {kind?: 'hook' | 'operation'} = {}): () => void {
+	instrument<T extends object>(pluginName: string, target: T, options: InstrumentOptions = {}): () => void {
 		if (target === null || (typeof target !== 'object' && typeof target !== 'function')) throw new TypeError(`perftop: instrument('${pluginName}') needs an object, got ${target === null ? 'null' : typeof target}`);
 		if (!this.#enabled) return () => {};
 		this.#ensurePlugin(pluginName);
 		const kind = options.kind ?? 'hook';
-		return instrumentObject(target, (original, key) => this.wrap(original, {op: String(key), plugin: pluginName, kind}), this.faults);
+		return instrumentObject(target, (original, op) => this.wrap(original, {op, plugin: pluginName, kind}), this.faults, {deep: options.deep === true});
+	}
+
+	/**
+	 * Runs `fn` (sync or async) as the load of plugin `name` and records its self time (time spent in nested
+	 * measureLoad calls, e.g. plugins it registers, is not charged to it; the plugin manager shares this
+	 * logic) and heap growth, with state `loaded`, or `failed` with the error, which is rethrown unchanged.
+	 * Returns what `fn` returns (its promise settles after the load is recorded). Disabled: just calls `fn`.
+	 */
+	measureLoad<T>(name: string, fn: () => T, options: MeasureLoadOptions = {}): T {
+		if (!this.#enabled) return fn();
+		const source = options.source ?? null;
+		this.#safe('plugin-record', () => this.recordPluginLoad({name, source, state: 'loading', loadMs: null, loadBytes: null, loadMemoryMode: null, error: null}), undefined);
+		return runMeasured(true, fn, (cost, error, failed) => {
+			this.#safe(
+				'plugin-record',
+				() =>
+					this.recordPluginLoad({
+						name,
+						source,
+						state: failed ? 'failed' : 'loaded',
+						loadMs: cost.ms,
+						loadBytes: cost.bytes,
+						loadMemoryMode: cost.mode,
+						error: failed ? (error instanceof Error ? error.message : String(error)) : null,
+					}),
+				undefined,
+			);
+		});
 	}
 
 	// ---- plugins ----
@@ -331,7 +405,7 @@ export class PerformanceMonitor implements MonitorHandle {
 	clearMetrics(): ResetMetricsResult {
 		// The log gets the calls of the interval cut short before they are zeroed.
 		this.#perfLog?.beforeReset();
-		this.registry.reset();
+		this.registry.reset(this.#clock());
 		this.#resetAt = this.#now();
 		this.events.emit({kind: 'metrics.reset', at: this.#resetAt});
 		return {at: this.#resetAt, series: this.registry.size};

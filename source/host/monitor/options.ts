@@ -14,7 +14,10 @@ import type {PerformanceThresholds} from '../alerts/thresholds.js';
 export interface MonitorOptions {
 	/** Host name shown to clients (default: the main script's file name). */
 	name?: string;
-	/** When false, wrap()/instrument() return the original functions and nothing is recorded. Default true. */
+	/**
+	 * When false the monitor costs nothing: wrap()/instrument() return the original functions, record(),
+	 * time() and startTimer() record nothing, and createCache() returns a cache without stats or timers. Default true.
+	 */
 	enabled?: boolean;
 	thresholds?: Partial<PerformanceThresholds>;
 	/** Maximum number of series (default 1000). */
@@ -55,11 +58,45 @@ export interface PluginLoadRecord {
 	error: string | null;
 }
 
-/** Which series a wrapped function records into. */
-export interface WrapOptions {
-	op: string;
+/** Which series a timed call records into (see `PerformanceMonitor.startTimer` and `time`). */
+export interface TimerOptions {
+	/** The plugin the call belongs to; a plugin named here is listed even before it records. */
 	plugin?: string;
+	/** `hook` counts as the plugin's hook time (busy time, TIME%); default `operation`. */
 	kind?: 'hook' | 'operation';
+}
+
+/** Which series a wrapped function records into, and how its calls end (see `PerformanceMonitor.wrap`). */
+export interface WrapOptions extends TimerOptions {
+	/** The operation (for hooks: the hook name). */
+	op: string;
+	/**
+	 * For callback-style functions: the argument index of the callback, or `'last'` (the last argument, when
+	 * it is a function). A call is then timed until the callback is first invoked (an error when its first
+	 * argument is not null/undefined), recorded before the callback runs; a native promise returned as well
+	 * ends it if it settles first. A call without a function there is timed like a plain call.
+	 */
+	callback?: number | 'last';
+}
+
+/** Options of `PerformanceMonitor.record`. */
+export interface RecordOptions extends TimerOptions {
+	/** The call failed. */
+	error?: boolean;
+}
+
+/** Options of `PerformanceMonitor.instrument`. */
+export interface InstrumentOptions {
+	/** Series kind of the wrapped methods (default `hook`). */
+	kind?: 'hook' | 'operation';
+	/** Also instrument nested plain objects, op names joined with ':' (`{build: {before}}` gives `build:before`). */
+	deep?: boolean;
+}
+
+/** Options of `PerformanceMonitor.measureLoad`. */
+export interface MeasureLoadOptions {
+	/** Where the plugin came from (a module path, a package name), shown with its load figures. */
+	source?: string;
 }
 
 /** Per-call summary of everything, as plain data. */

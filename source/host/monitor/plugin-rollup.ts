@@ -11,6 +11,7 @@
 import {BUCKET_COUNT} from '../../protocol/histogram.js';
 import type {LatencyStats, PluginSummary, SeriesSummary, WindowStats} from '../../protocol/snapshot.js';
 import type {SeriesRegistry} from '../metrics/registry.js';
+import {hrClock, type Clock} from '../metrics/timing.js';
 import {copyStats, latencyStats, windowStats, withRates, type Series} from '../metrics/series.js';
 import type {PluginLoadRecord} from './options.js';
 
@@ -45,9 +46,12 @@ export class PluginRollup {
 	readonly #all = new Float64Array(BUCKET_COUNT);
 	readonly #recent = new Float64Array(BUCKET_COUNT);
 	readonly #merged = new Map<string, Merged>();
+	readonly #clock: Clock;
 
-	constructor(registry: SeriesRegistry) {
+	/** `clock` reads the time up to which busy intervals still open are counted (the monitor's clock). */
+	constructor(registry: SeriesRegistry, clock: Clock = hrClock) {
 		this.#registry = registry;
+		this.#clock = clock;
 	}
 
 	/** Per-plugin summaries for every known plugin (load records and plugins seen in series), plus plugin-less series. */
@@ -58,7 +62,10 @@ export class PluginRollup {
 		const membersOf = new Map<string, Series[]>();
 		const hooksOf = new Map<string, SeriesSummary[]>();
 		const loose: SeriesSummary[] = [];
-		let totalHookNs = 0;
+		const now = this.#clock();
+		/** Busy time of each plugin with hook series (their shared Busy read once). */
+		const busyOf = new Map<string, number>();
+		let totalBusyNs = 0;
 		for (const series of registry.all()) {
 			const summary = series.summary(windowMs);
 			if (series.plugin === null) {
@@ -72,7 +79,11 @@ export class PluginRollup {
 			}
 			hooks.push(summary);
 			membersOf.get(series.plugin)!.push(series);
-			if (series.kind === 'hook') totalHookNs += series.sumNs;
+			if (series.kind === 'hook' && !busyOf.has(series.plugin)) {
+				const busyNs = series.busy.busyNs(now);
+				busyOf.set(series.plugin, busyNs);
+				totalBusyNs += busyNs;
+			}
 		}
 		const recordOf = new Map<string, PluginLoadRecord>();
 		for (const record of records) recordOf.set(record.name, record);
@@ -82,8 +93,7 @@ export class PluginRollup {
 			const record = recordOf.get(name);
 			const members = membersOf.get(name);
 			const merged = members ? this.#mergedOf(name, members) : EMPTY;
-			let hookNs = 0;
-			if (members) for (const series of members) if (series.kind === 'hook') hookNs += series.sumNs;
+			const busyNs = busyOf.get(name);
 			plugins.push({
 				name,
 				state: record?.state ?? 'loaded',
@@ -94,7 +104,8 @@ export class PluginRollup {
 				error: record?.error ?? null,
 				calls: copyStats(merged.calls),
 				recent: withRates(merged.recent, merged.recentCount, merged.recentErrors, windowMs),
-				hookShare: totalHookNs > 0 ? hookNs / totalHookNs : 0,
+				hookShare: totalBusyNs > 0 && busyNs !== undefined ? busyNs / totalBusyNs : 0,
+				...(busyNs !== undefined ? {busyMs: busyNs / 1e6} : {}),
 				hooks: hooksOf.get(name) ?? [],
 			});
 		}

@@ -6,13 +6,14 @@
  * No extra promise or reaction per implementation, and callers observe exactly what they would without a
  * monitor (same values in the same order, the same error objects, the same number of ticks).
  *
- * Timing follows the monitor's wrappers: a promise is timed to its settlement, anything else (plain values,
+ * Timing follows the monitor's wrappers (busy time and the synchronous self time of async calls included): a
+ * promise is timed to its settlement, anything else (plain values,
  * thenables that are not promises) as a sync call; a throw or rejection is recorded as an error of the
  * implementation that threw; recording never throws into the call. One difference: a Promise subclass is
  * timed to its settlement here (the wrappers time it as a sync call so as never to call a `then` the caller
  * did not ask for; here the call awaits every result anyway).
  */
-import {recordErrorSince, recordSince} from '../metrics/timing.js';
+import {enter, markSelf, recordErrorSince, recordSince} from '../metrics/timing.js';
 import type {HookTable, TimedHook} from './hook-table.js';
 import type {HookFunction} from './types.js';
 
@@ -52,6 +53,7 @@ async function timedSeries(plan: readonly TimedHook[], args: unknown[]): Promise
 			continue;
 		}
 		const start = clock();
+		enter(series, start);
 		let value: unknown;
 		try {
 			value = fn(...args);
@@ -60,6 +62,7 @@ async function timedSeries(plan: readonly TimedHook[], args: unknown[]): Promise
 			throw error;
 		}
 		if (value instanceof Promise) {
+			markSelf(series, clock, start);
 			try {
 				value = await value;
 			} catch (error) {
@@ -124,6 +127,7 @@ function timedParallel(plan: readonly TimedHook[], args: unknown[]): Promise<unk
 				continue;
 			}
 			const start = clock();
+			enter(series, start);
 			let value: unknown;
 			try {
 				value = fn(...args);
@@ -133,8 +137,10 @@ function timedParallel(plan: readonly TimedHook[], args: unknown[]): Promise<unk
 				continue;
 			}
 			results[index] = value;
-			if (value instanceof Promise) starts[index] = start;
-			else recordSince(series, clock, start, faults);
+			if (value instanceof Promise) {
+				markSelf(series, clock, start);
+				starts[index] = start;
+			} else recordSince(series, clock, start, faults);
 		}
 		let remaining = count;
 		for (let index = 0; index < count; index++) {

@@ -43,45 +43,97 @@ function collector(forceGc: boolean): (() => void) | null {
 	return forceGc && typeof gc === 'function' ? () => gc() : null;
 }
 
-/** Runs `work` as one plugin load and measures its self cost. Never throws: failures come back as `ok: false`. */
-export async function measureLoad<T>(forceGc: boolean, work: () => Promise<T>): Promise<Measured<T>> {
-	active++;
-	try {
-		return await measure(forceGc, work);
-	} finally {
-		// The last load to finish turns the async context (and its promise hooks) off again.
-		if (--active === 0) frames.disable();
-	}
+/** Told the cost of a load and how it ended (failed: `error` is what it threw or rejected with). */
+export type LoadDone = (cost: LoadCost, error: unknown, failed: boolean) => void;
+
+/** One load in progress: its frame (what nested loads add to) and the readings taken at its start. */
+interface OpenLoad {
+	frame: Frame;
+	parent: Frame | undefined;
+	gc: (() => void) | null;
+	outerStart: bigint;
+	heapBefore: number;
+	start: bigint;
 }
 
-async function measure<T>(forceGc: boolean, work: () => Promise<T>): Promise<Measured<T>> {
+function open(forceGc: boolean): OpenLoad {
+	active++;
 	const parent = frames.getStore();
 	const frame: Frame = {childNs: 0, childBytes: 0, open: true};
 	const gc = collector(forceGc);
 	const outerStart = process.hrtime.bigint();
 	gc?.();
 	const heapBefore = process.memoryUsage().heapUsed;
-	const start = process.hrtime.bigint();
-	let outcome: {ok: true; value: T} | {ok: false; error: unknown};
-	try {
-		outcome = {ok: true, value: await frames.run(frame, work)};
-	} catch (error) {
-		outcome = {ok: false, error};
-	}
+	return {frame, parent, gc, outerStart, heapBefore, start: process.hrtime.bigint()};
+}
+
+function close(load: OpenLoad): LoadCost {
 	const end = process.hrtime.bigint();
+	const {frame, parent, gc} = load;
 	gc?.();
 	const heapAfter = process.memoryUsage().heapUsed;
 	frame.open = false;
-	const totalNs = Number(end - start);
-	const totalBytes = heapAfter - heapBefore;
+	const totalNs = Number(end - load.start);
+	const totalBytes = heapAfter - load.heapBefore;
 	if (parent?.open) {
-		parent.childNs += Number(process.hrtime.bigint() - outerStart);
+		parent.childNs += Number(process.hrtime.bigint() - load.outerStart);
 		parent.childBytes += totalBytes;
 	}
-	const cost: LoadCost = {
-		ms: Math.max(0, totalNs - frame.childNs) / 1e6,
-		bytes: totalBytes - frame.childBytes,
-		mode: gc ? 'gc' : 'heap-delta',
+	// The last load to finish turns the async context (and its promise hooks) off again.
+	if (--active === 0) frames.disable();
+	return {ms: Math.max(0, totalNs - frame.childNs) / 1e6, bytes: totalBytes - frame.childBytes, mode: gc ? 'gc' : 'heap-delta'};
+}
+
+/**
+ * Runs `work` (sync or async) as one plugin load and tells `done` its self cost before handing back what
+ * `work` gave: its value, or its promise's outcome (a promise settling the same way, after `done`), or its
+ * throw (the same object). The manager's loads and `PerformanceMonitor.measureLoad` share this.
+ */
+export function runMeasured<T>(forceGc: boolean, work: () => T, done: LoadDone): T {
+	const load = open(forceGc);
+	let result: T;
+	try {
+		result = frames.run(load.frame, work);
+	} catch (error) {
+		finish(load, done, error, true);
+		throw error;
+	}
+	if (typeof result === 'object' && result !== null && typeof (result as {then?: unknown}).then === 'function') {
+		return (async () => {
+			let value: unknown;
+			try {
+				value = await result;
+			} catch (error) {
+				finish(load, done, error, true);
+				throw error;
+			}
+			finish(load, done, undefined, false);
+			return value;
+		})() as T;
+	}
+	finish(load, done, undefined, false);
+	return result;
+}
+
+function finish(load: OpenLoad, done: LoadDone, error: unknown, failed: boolean): void {
+	const cost = close(load);
+	try {
+		done(cost, error, failed);
+	} catch {
+		// The listener reports its own failures; the load's outcome is the caller's.
+	}
+}
+
+/** Runs `work` as one plugin load and measures its self cost. Never throws: failures come back as `ok: false`. */
+export async function measureLoad<T>(forceGc: boolean, work: () => Promise<T>): Promise<Measured<T>> {
+	let cost: LoadCost = {ms: 0, bytes: 0, mode: 'heap-delta'};
+	const record: LoadDone = measured => {
+		cost = measured;
 	};
-	return outcome.ok ? {ok: true, value: outcome.value, cost} : {ok: false, error: outcome.error, cost};
+	try {
+		const value = await runMeasured(forceGc, work, record);
+		return {ok: true, value, cost};
+	} catch (error) {
+		return {ok: false, error, cost};
+	}
 }

@@ -286,7 +286,7 @@ describe('timingOf and recording from outside a wrapper', () => {
 		const async = async (x: number) => x;
 		const wrappedSync = timed(sync, series, clock, faults);
 		const wrappedAsync = timed(async, series, clock, faults);
-		assert.deepEqual(timingOf(wrappedSync), {fn: sync, series, clock, faults});
+		assert.deepEqual(timingOf(wrappedSync), {fn: sync, series, clock, faults, callback: undefined});
 		assert.equal(timingOf(wrappedAsync)?.fn, async);
 		assert.equal(timingOf(sync), undefined, 'the raw function is not a wrapper');
 		assert.equal(timingOf(() => 1), undefined);
