@@ -4,7 +4,9 @@
  *   node --import tsx --conditions=source plugins-example/host.ts [options]   (--help lists them)
  *
  * Prints one JSON line on stdout when ready: {"ready": true, "url", "socket", "pid", "monitored",
- * "plugins"}. Stops cleanly on SIGINT/SIGTERM, and when stdin ends if --exit-with-stdin is given.
+ * "plugins"}. Stops cleanly on SIGINT, SIGTERM and SIGHUP. With --exit-with-stdin (how `perftop demo` starts
+ * it) it also stops when stdin ends or its parent process is gone, so a parent killed without a chance to
+ * stop it (SIGKILL) never leaves it running.
  */
 import {mkdirSync} from 'node:fs';
 import {tmpdir} from 'node:os';
@@ -13,6 +15,9 @@ import {fileURLToPath} from 'node:url';
 import {HOST_USAGE, parseHostArgs, type HostOptions} from './app/host-options.js';
 import {startLoad, type LoadGenerator} from './app/load.js';
 import {startOrdersService} from './app/service.js';
+
+/** The parent as it was at start (before a slow first start that seeds the database). */
+const parentAtStart = process.ppid;
 
 function defaultDataDir(): string {
 	const beside = join(dirname(fileURLToPath(import.meta.url)), 'data');
@@ -59,22 +64,36 @@ else if (options.rate > 0) load = startLoad({url: service.url, rate: options.rat
 const plugins = Object.fromEntries([...service.loads].map(([name, result]) => [name, result.ok ? 'loaded' : 'failed']));
 process.stdout.write(`${JSON.stringify({ready: true, url: service.url, socket: service.socketPath, pid: process.pid, monitored: options.monitored, plugins})}\n`);
 
+/** Longest graceful stop before the host exits anyway (exit-time cleanups still remove the socket). */
+const STOP_DEADLINE_MS = 3000;
+/** Load requests still unanswered this long into a stop are abandoned. */
+const LOAD_GRACE_MS = 500;
+/** How often the parent's pid is checked with --exit-with-stdin. */
+const PARENT_CHECK_MS = 500;
+
 let stopping = false;
 async function shutdown(): Promise<void> {
 	if (stopping) return;
 	stopping = true;
+	setTimeout(() => process.exit(1), STOP_DEADLINE_MS).unref();
 	try {
-		await load?.stop();
+		await load?.stop({graceMs: LOAD_GRACE_MS});
 		await service.close();
 	} finally {
 		process.exit(0);
 	}
 }
 
-process.on('SIGINT', () => void shutdown());
-process.on('SIGTERM', () => void shutdown());
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, () => void shutdown());
 if (options.exitWithStdin) {
 	process.stdin.on('end', () => void shutdown());
 	process.stdin.on('error', () => void shutdown());
 	process.stdin.resume();
+	// A parent that dies is replaced by a reaper process: the parent pid changes.
+	const watch = setInterval(() => {
+		if (process.ppid === parentAtStart) return;
+		clearInterval(watch);
+		void shutdown();
+	}, PARENT_CHECK_MS);
+	watch.unref();
 }

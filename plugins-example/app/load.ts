@@ -6,7 +6,7 @@
  * - closed loop (`concurrency`): that many workers, each sending its next request when the last one is
  *   answered — as many requests as the service can take, for throughput measurements.
  */
-import {Agent, request} from 'node:http';
+import {Agent, request, type ClientRequest} from 'node:http';
 import {random} from './random.js';
 import {CUSTOMER_PREFIXES} from './seed.js';
 import {ORDER_STATUSES, SORT_COLUMNS} from './orders.js';
@@ -63,8 +63,18 @@ export interface LoadStats {
 export interface LoadGenerator {
 	/** The counters so far. */
 	stats(): LoadStats;
-	/** Stops sending, waits for outstanding requests, returns the final counters. */
-	stop(): Promise<LoadStats>;
+	/**
+	 * Stops sending, waits for outstanding requests, returns the final counters. With `graceMs`, requests
+	 * still unanswered after that long are abandoned (counted as failed), so a stop never waits on a slow
+	 * request for its whole timeout.
+	 */
+	stop(options?: StopOptions): Promise<LoadStats>;
+}
+
+/** Options of {@link LoadGenerator.stop}. */
+export interface StopOptions {
+	/** Most time to wait for outstanding requests, ms (default: each request's own timeout). */
+	graceMs?: number;
 }
 
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '[::1]', '::1']);
@@ -86,6 +96,7 @@ export function startLoad(options: LoadOptions): LoadGenerator {
 	const startedAt = performance.now();
 	const stats: LoadStats = {sent: 0, ok: 0, clientErrors: 0, serverErrors: 0, failed: 0, dropped: 0, peakInFlight: 0, byKind: {}, elapsedMs: 0};
 	const outstanding = new Set<Promise<void>>();
+	const inFlight = new Set<ClientRequest>();
 	let running = true;
 	let stoppedAt: number | null = null;
 
@@ -94,7 +105,11 @@ export function startLoad(options: LoadOptions): LoadGenerator {
 		const {method, path, body} = build(kind, next, maxOrderId);
 		stats.sent++;
 		const done = new Promise<void>(resolve => {
+			let finished = false;
 			const finish = (status: number | null): void => {
+				if (finished) return;
+				finished = true;
+				inFlight.delete(req);
 				if (status === null) stats.failed++;
 				else {
 					if (status < 400) stats.ok++;
@@ -108,7 +123,10 @@ export function startLoad(options: LoadOptions): LoadGenerator {
 				res.resume();
 				res.on('end', () => finish(res.statusCode ?? 0));
 				res.on('error', () => finish(null));
+				// Answered only in part (the request was abandoned mid-body): no 'end', only 'close'.
+				res.on('close', () => finish(null));
 			});
+			inFlight.add(req);
 			req.on('timeout', () => req.destroy(new Error('timeout')));
 			req.on('error', () => finish(null));
 			req.end(body);
@@ -150,12 +168,19 @@ export function startLoad(options: LoadOptions): LoadGenerator {
 	let stopping: Promise<LoadStats> | null = null;
 	return {
 		stats: snapshot,
-		stop() {
+		stop(stopOptions = {}) {
 			stopping ??= (async () => {
 				running = false;
 				stoppedAt = performance.now();
 				if (timer) clearInterval(timer);
+				let grace: NodeJS.Timeout | undefined;
+				if (stopOptions.graceMs !== undefined) {
+					grace = setTimeout(() => {
+						for (const req of inFlight) req.destroy(new Error('load generator stopped'));
+					}, stopOptions.graceMs);
+				}
 				await Promise.all([...workers, ...outstanding]);
+				clearTimeout(grace);
 				agent.destroy();
 				return snapshot();
 			})();

@@ -2,7 +2,11 @@
  * `perftop demo [--headless] [--socket <path>] [--rate <n>]`: starts the example host (plugins-example/, an
  * orders service whose features are plugins) under its own load in a child process, waits until it serves
  * its socket, then attaches the TUI; quitting the TUI stops the host. Headless, it runs the host until
- * SIGINT/SIGTERM (forwarded to the host) for scripts and benchmarks.
+ * SIGINT, SIGTERM or SIGHUP (forwarded to the host) for scripts and benchmarks.
+ *
+ * The demo never leaves the host behind: it stops the host on any of those signals, when the process that
+ * started it (npm, a shell, a supervisor) is gone, and, if the demo itself is killed outright, the host
+ * sees its stdin end and its parent change and stops itself.
  */
 import {spawn, type ChildProcess} from 'node:child_process';
 import {existsSync, mkdtempSync, readFileSync, rmSync} from 'node:fs';
@@ -15,7 +19,7 @@ import type {CommandIo} from './once.js';
 
 /** Options of the demo command. */
 export interface DemoOptions extends CommandIo {
-	/** Run without the TUI until SIGINT/SIGTERM (or `signal`). */
+	/** Run without the TUI until SIGINT/SIGTERM/SIGHUP, the parent process ends, or `signal` aborts. */
 	headless?: boolean;
 	/** Socket path for the host (default: host.sock in a new private temporary directory). */
 	socket?: string;
@@ -39,8 +43,15 @@ interface ReadyLine {
 	plugins: Record<string, string>;
 }
 
-const STOP_TIMEOUT_MS = 10_000;
+/** A host that has not exited this long after being asked to is killed (it gives itself less). */
+const STOP_TIMEOUT_MS = 4000;
 const STDERR_TAIL = 4096;
+/** How often the demo checks that the process that started it is still there, ms. */
+const PARENT_CHECK_MS = 500;
+/** How long the live view gets to end by itself when the demo is stopped from outside, ms. */
+const TUI_END_MS = 1500;
+/** The signals that stop the demo (and, forwarded, the host). */
+const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
 /** The directory holding perftop's package.json, found by walking up from `start`. */
 export function packageRoot(start = dirname(fileURLToPath(import.meta.url))): string | null {
@@ -96,8 +107,10 @@ export async function runDemo(options: DemoOptions, attach: (socketPath: string)
 	if (options.dataDir !== undefined) args.push('--data-dir', options.dataDir);
 	if (options.leakBytes !== undefined) args.push('--leak-bytes', String(options.leakBytes));
 	// Its own process group: a Ctrl-C in the terminal reaches only us, and we decide how the host stops.
-	// If we die without stopping it, its stdin ends and it stops itself (--exit-with-stdin).
+	// If we die without stopping it, its stdin ends and its parent pid changes, and it stops itself
+	// (--exit-with-stdin).
 	const child = spawn(process.execPath, args, {cwd: root ?? undefined, stdio: ['pipe', 'pipe', 'pipe'], detached: true});
+	const ending = watchEnding(options.signal);
 	let tail = '';
 	child.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
 		if (options.headless) stderr.write(chunk);
@@ -115,7 +128,7 @@ export async function runDemo(options: DemoOptions, attach: (socketPath: string)
 
 	try {
 		say('starting the example host (an orders service with plugins; the first run seeds 100k orders)...');
-		const ready = await waitReady(child, exited, options.readyTimeoutMs ?? 60_000, options.signal);
+		const ready = await waitReady(child, exited, options.readyTimeoutMs ?? 60_000, ending.reason);
 		if (typeof ready === 'string') {
 			await stop();
 			if (ready === 'aborted') return 0;
@@ -132,40 +145,103 @@ export async function runDemo(options: DemoOptions, attach: (socketPath: string)
 		stdout.write(`socket: ${ready.socket}\n`);
 		if (options.headless) {
 			stdout.write(`attach with: perftop --attach ${ready.socket}    (Ctrl-C stops the host)\n`);
-			const outcome = await untilStopped(exited, options.signal);
+			const outcome = await Promise.race([exited.then(detail => ({kind: 'exit', detail}) as const), ending.reason.then(reason => ({kind: 'end', reason}) as const)]);
 			if (outcome.kind === 'exit') {
 				say(`the host exited unexpectedly (${outcome.detail})${tail ? `\n${tail.trimEnd()}` : ''}`);
 				return 1;
 			}
-			await stop(outcome.signal);
+			await stop(hostSignal(outcome.reason));
 			return 0;
 		}
-		let code: number;
-		try {
-			code = await attach(ready.socket);
-		} catch (error) {
+		const tui = attach(ready.socket).catch((error: unknown) => {
 			say(`the TUI failed: ${error instanceof Error ? error.message : String(error)}`);
-			code = 1;
+			return 1;
+		});
+		const first = await Promise.race([tui.then(code => ({kind: 'quit', code}) as const), ending.reason.then(reason => ({kind: 'end', reason}) as const)]);
+		if (first.kind === 'quit') {
+			await stop();
+			return first.code;
 		}
-		await stop();
+		// Stopped from outside while the live view runs: end it as a hang-up or a termination would (it
+		// restores the terminal on those), unless that very signal already reached its own listeners.
+		if (first.reason === 'parent') process.emit('SIGHUP', 'SIGHUP');
+		else if (first.reason === 'SIGINT' || first.reason === 'abort') process.emit('SIGTERM', 'SIGTERM');
+		const code = await Promise.race([tui, delay(TUI_END_MS, null)]);
+		await stop(hostSignal(first.reason));
+		if (code === null) {
+			// The live view did not end: leave anyway; exit hooks and Node restore the terminal.
+			if (privateDir) rmSync(privateDir, {recursive: true, force: true});
+			process.exit(exitCodeFor(first.reason));
+		}
 		return code;
 	} finally {
+		ending.dispose();
 		if (!stopping) await stop();
 		if (privateDir) rmSync(privateDir, {recursive: true, force: true});
 	}
 }
 
+/** Why a demo is being stopped from outside: a signal, its parent process gone, or the caller's abort. */
+type EndReason = (typeof STOP_SIGNALS)[number] | 'parent' | 'abort';
+
+/** The signal passed on to the host for an ending. */
+function hostSignal(reason: EndReason): NodeJS.Signals {
+	return reason === 'parent' || reason === 'abort' ? 'SIGTERM' : reason;
+}
+
+/** The conventional exit code for an ending (128 + signal number). */
+function exitCodeFor(reason: EndReason): number {
+	return reason === 'SIGINT' ? 130 : reason === 'SIGHUP' || reason === 'parent' ? 129 : 143;
+}
+
+/** Resolves with `value` after `ms`, without keeping the process alive for it. */
+function delay<T>(ms: number, value: T): Promise<T> {
+	return new Promise(resolve => setTimeout(resolve, ms, value).unref());
+}
+
+/**
+ * Listens, for the demo's whole run, for what stops it from outside: SIGINT, SIGTERM, SIGHUP, an abort,
+ * and its parent process ending (npm killed, the shell gone; the demo is then re-parented and its parent
+ * pid changes). Having listeners also means none of these kills the demo before it has stopped the host.
+ */
+function watchEnding(abort: AbortSignal | undefined): {reason: Promise<EndReason>; dispose: () => void} {
+	let settle!: (reason: EndReason) => void;
+	const reason = new Promise<EndReason>(resolve => (settle = resolve));
+	let done = false;
+	const end = (why: EndReason): void => {
+		if (done) return;
+		done = true;
+		settle(why);
+	};
+	const handlers = STOP_SIGNALS.map(signal => [signal, () => end(signal)] as const);
+	for (const [signal, handler] of handlers) process.on(signal, handler);
+	const onAbort = (): void => end('abort');
+	abort?.addEventListener('abort', onAbort, {once: true});
+	if (abort?.aborted) onAbort();
+	const parent = process.ppid;
+	const watch = setInterval(() => {
+		if (process.ppid !== parent) end('parent');
+	}, PARENT_CHECK_MS);
+	watch.unref();
+	return {
+		reason,
+		dispose() {
+			done = true;
+			clearInterval(watch);
+			for (const [signal, handler] of handlers) process.off(signal, handler);
+			abort?.removeEventListener('abort', onAbort);
+		},
+	};
+}
+
 /** Resolves with the ready line, or with a reason string ('aborted', a timeout, an early exit). */
-function waitReady(child: ChildProcess, exited: Promise<string>, timeoutMs: number, signal: AbortSignal | undefined): Promise<ReadyLine | string> {
+function waitReady(child: ChildProcess, exited: Promise<string>, timeoutMs: number, ending: Promise<EndReason>): Promise<ReadyLine | string> {
 	return new Promise(resolve => {
 		const lines = createInterface({input: child.stdout!});
 		const timer = setTimeout(() => finish(`the host was not ready within ${timeoutMs} ms`), timeoutMs);
-		const onAbort = (): void => finish('aborted');
-		signal?.addEventListener('abort', onAbort, {once: true});
-		if (signal?.aborted) onAbort();
+		void ending.then(() => finish('aborted'));
 		function finish(result: ReadyLine | string): void {
 			clearTimeout(timer);
-			signal?.removeEventListener('abort', onAbort);
 			lines.removeAllListeners('line');
 			resolve(result);
 		}
@@ -178,27 +254,5 @@ function waitReady(child: ChildProcess, exited: Promise<string>, timeoutMs: numb
 			}
 		});
 		void exited.then(how => finish(`the host exited before it was ready (${how})`));
-	});
-}
-
-type StopOutcome = {kind: 'signal'; signal: NodeJS.Signals} | {kind: 'exit'; detail: string};
-
-/** Waits for SIGINT/SIGTERM, an abort, or the host's own exit. */
-function untilStopped(exited: Promise<string>, abort: AbortSignal | undefined): Promise<StopOutcome> {
-	return new Promise(resolve => {
-		let done = false;
-		const handlers: Array<[NodeJS.Signals, () => void]> = (['SIGINT', 'SIGTERM'] as const).map(signal => [signal, () => finish({kind: 'signal', signal})]);
-		const onAbort = (): void => finish({kind: 'signal', signal: 'SIGTERM'});
-		for (const [signal, handler] of handlers) process.on(signal, handler);
-		abort?.addEventListener('abort', onAbort, {once: true});
-		if (abort?.aborted) onAbort();
-		void exited.then(detail => finish({kind: 'exit', detail}));
-		function finish(outcome: StopOutcome): void {
-			if (done) return;
-			done = true;
-			for (const [signal, handler] of handlers) process.off(signal, handler);
-			abort?.removeEventListener('abort', onAbort);
-			resolve(outcome);
-		}
 	});
 }

@@ -1,20 +1,23 @@
 /**
  * Process shutdown for the host library: cleanups (flush the perf log, remove the socket) run on SIGINT,
- * SIGTERM and normal exit. When the host has no handler of its own for a signal, the process then exits
- * with the conventional code (128 + signal number), as it would have without perftop. When the host does
- * handle the signal, perftop runs its cleanups and leaves the exit to the host.
+ * SIGTERM, SIGHUP and normal exit. When the host has no handler of its own for a signal, the process then
+ * exits with the conventional code (128 + signal number), as it would have without perftop. When the host
+ * does handle SIGINT or SIGTERM, perftop runs its cleanups and leaves the exit to the host. A host that
+ * handles SIGHUP itself often keeps running (a configuration reload), so perftop leaves that signal alone;
+ * if the host then exits, the exit-time cleanups still remove the socket and flush the log.
  */
 import {constants} from 'node:os';
 
+/** A cleanup registered with {@link onShutdown}: async work for a signal, sync work for process exit. */
 export interface ShutdownTask {
-	/** Runs on SIGINT/SIGTERM before exit; awaited up to `timeoutMs`. */
+	/** Runs on SIGINT/SIGTERM/SIGHUP before exit; awaited up to {@link SHUTDOWN_TIMEOUT_MS}. */
 	async?: () => Promise<void> | void;
 	/** Runs synchronously on process 'exit' (the last chance: no async work possible there). */
 	sync?: () => void;
 }
 
 const tasks = new Set<ShutdownTask>();
-const SIGNALS = ['SIGINT', 'SIGTERM'] as const;
+const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 let installed = false;
 let shuttingDown = false;
 /** Upper bound for async cleanups on a signal, ms. */
@@ -31,9 +34,9 @@ function runSync(): void {
 }
 
 async function onSignal(signal: (typeof SIGNALS)[number]): Promise<void> {
-	if (shuttingDown) return;
-	shuttingDown = true;
 	const hostHandles = process.listenerCount(signal) > 1;
+	if (shuttingDown || (hostHandles && signal === 'SIGHUP')) return;
+	shuttingDown = true;
 	const pending = [...tasks].map(async task => {
 		try {
 			await task.async?.();
