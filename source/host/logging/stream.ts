@@ -3,15 +3,16 @@
  * thread with synchronous writes. The log writes a few lines per interval (never one per call), so a
  * worker thread would cost more memory than it saves; synchronous writes mean a line handed to pino is in
  * the file, so nothing is lost on exit or on a signal. Opening is asynchronous (pino-roll looks for the
- * last file number): lines written meanwhile wait in a bounded queue.
+ * last file number): lines written meanwhile wait in a bounded queue. pino and pino-roll (with the date
+ * library pino-roll loads) are imported only then, so a host without a perf log never loads them (bench row
+ * `host-import-ms`).
  * Failures (unwritable directory, full disk) are reported once through faults; writing then continues to
  * try, holding at most `maxBufferBytes`, and monitoring goes on either way.
  */
 import {appendFileSync, mkdirSync, readdirSync} from 'node:fs';
 import {hostname} from 'node:os';
 import {join} from 'node:path';
-import pino, {type Logger} from 'pino';
-import pinoRoll from 'pino-roll';
+import type {Logger} from 'pino';
 import type {RollStream} from 'pino-roll';
 import type {Faults} from '../faults/faults.js';
 import type {ResolvedPerfLogOptions} from './options.js';
@@ -44,6 +45,7 @@ export class LogStream {
 		const {dir, name, size, frequency, files, maxBufferBytes} = this.#options;
 		try {
 			mkdirSync(dir, {recursive: true});
+			const [{default: pino}, {default: pinoRoll}] = await Promise.all([import('pino'), import('pino-roll')]);
 			const stream = await pinoRoll({
 				file: join(dir, name),
 				extension: 'log',

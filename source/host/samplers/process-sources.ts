@@ -4,7 +4,6 @@
  */
 import {constants, monitorEventLoopDelay, performance, PerformanceObserver, type EventLoopUtilization, type PerformanceEntry} from 'node:perf_hooks';
 import {getHeapSpaceStatistics} from 'node:v8';
-import pidusage from 'pidusage';
 import type {EventLoopStats} from '../../protocol/snapshot.js';
 
 /** Memory figures as process.memoryUsage() gives them. */
@@ -102,6 +101,10 @@ export const nativeGc: GcSource = listener => {
 	return () => observer.disconnect();
 };
 
+/** pidusage, loaded on the first sample rather than with the host library (bench row `host-import-ms`). */
+let pidusageModule: ReturnType<typeof loadPidusage> | undefined;
+const loadPidusage = () => import('pidusage');
+
 /**
  * The real process. The event-loop histogram's timer wakes the process every `eventLoopResolutionMs`
  * (each wake-up costs ~50 µs of CPU here: 0.25 % of a core at 20 ms, 0.1 % at 50 ms); longer delays are
@@ -112,7 +115,11 @@ export function defaultProcessSources(options: {pidusageMaxAgeMs?: number; event
 		memoryUsage: () => process.memoryUsage(),
 		cpuUsage: () => process.cpuUsage(),
 		monotonicMs: () => performance.now(),
-		pidusage: async () => (await pidusage(process.pid, {maxage: options.pidusageMaxAgeMs ?? 60_000})).cpu,
+		pidusage: async () => {
+			pidusageModule ??= loadPidusage();
+			const {default: pidusage} = await pidusageModule;
+			return (await pidusage(process.pid, {maxage: options.pidusageMaxAgeMs ?? 60_000})).cpu;
+		},
 		eventLoop: () => nativeEventLoop(options.eventLoopResolutionMs),
 		gc: nativeGc,
 		uptimeS: () => process.uptime(),

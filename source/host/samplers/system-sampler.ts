@@ -1,14 +1,15 @@
 /**
  * The system section: CPU, memory, swap, load, disks (on a slower cadence) and the cgroup memory limit,
  * read from a SystemSource that never blocks the host's event loop. Failures keep the last values and are
- * counted as faults; sample() never throws.
+ * counted as faults; sample() never throws. The sources and the cgroup reader are loaded on the first sample
+ * (the system sampler runs only while a client watches), not with the host library (bench row
+ * `host-import-ms`).
  */
 import type {SystemSection} from '../../protocol/snapshot.js';
 import type {Faults} from '../faults/faults.js';
-import {readCgroupMemory, readCgroupUsage, type CgroupMemory} from './cgroup.js';
-import {ProcSystemSource} from './proc-source.js';
-import type {SystemReading, SystemSource} from './system-source.js';
-import {SourceUnavailableError, WorkerSystemSource, type WorkerSourceOptions} from './worker-source.js';
+import type {CgroupMemory} from './cgroup.js';
+import {SourceUnavailableError, type SystemReading, type SystemSource} from './system-source.js';
+import type {WorkerSourceOptions} from './worker-source.js';
 
 /** Options of the system sampler. */
 export interface SystemSamplerOptions {
@@ -32,6 +33,8 @@ export class SystemSampler {
 	readonly #faults: Faults;
 	readonly #now: () => number;
 	#source: SystemSource | null = null;
+	/** The source being created (its module loading), shared by concurrent samples. */
+	#creating: Promise<SystemSource | null> | null = null;
 	#section: SystemSection | null = null;
 	#disksAt = Number.NEGATIVE_INFINITY;
 	#cgroup: CgroupMemory | null = null;
@@ -57,8 +60,8 @@ export class SystemSampler {
 	/** Takes one reading; never throws. Resolves true when the section was updated. */
 	async sample(): Promise<boolean> {
 		const generation = this.#generation;
-		const source = this.#ensureSource();
-		if (!source) return false;
+		const source = this.#source ?? (await this.#createSource());
+		if (!source || generation !== this.#generation) return false;
 		const now = this.#now();
 		const slowEvery = this.#options.diskIntervalMs ?? 15_000;
 		const disks = now - this.#disksAt >= slowEvery;
@@ -80,9 +83,9 @@ export class SystemSampler {
 	async #readCgroup(now: number, slowEvery: number): Promise<CgroupMemory | null> {
 		if (now - this.#cgroupAt >= slowEvery) {
 			this.#cgroupAt = now;
-			this.#cgroup = await (this.#options.cgroup ?? (() => readCgroupMemory()))();
+			this.#cgroup = await (this.#options.cgroup ?? processCgroup)();
 		} else if (this.#cgroup?.limit != null && this.#cgroup.usageFile !== undefined) {
-			this.#cgroup = {...this.#cgroup, usage: await readCgroupUsage(this.#cgroup.usageFile)};
+			this.#cgroup = {...this.#cgroup, usage: await (await loadCgroup()).readCgroupUsage(this.#cgroup.usageFile)};
 		}
 		return this.#cgroup;
 	}
@@ -95,17 +98,29 @@ export class SystemSampler {
 		if (source) await source.close();
 	}
 
-	#ensureSource(): SystemSource | null {
-		if (this.#source) return this.#source;
+	#createSource(): Promise<SystemSource | null> {
+		this.#creating ??= this.#loadSource(this.#generation).finally(() => {
+			this.#creating = null;
+		});
+		return this.#creating;
+	}
+
+	/** Loads and creates the configured source; null (and a fault) when that fails or close() came meanwhile. */
+	async #loadSource(generation: number): Promise<SystemSource | null> {
 		const choice = this.#options.source ?? 'auto';
+		let source: SystemSource;
 		try {
-			if (typeof choice === 'object') this.#source = choice;
-			else if (choice === 'proc' || (choice === 'auto' && process.platform === 'linux')) this.#source = new ProcSystemSource();
-			else this.#source = new WorkerSystemSource(this.#faults, {now: this.#now, ...this.#options.worker});
+			if (typeof choice === 'object') source = choice;
+			else if (choice === 'proc' || (choice === 'auto' && process.platform === 'linux')) source = new (await import('./proc-source.js')).ProcSystemSource();
+			else source = new (await import('./worker-source.js')).WorkerSystemSource(this.#faults, {now: this.#now, ...this.#options.worker});
 		} catch (error) {
 			this.#faults.report('system-sampler', error);
+			return null;
 		}
-		return this.#source;
+		// Neither source holds anything before its first read, so one created across a close() is just dropped.
+		if (generation !== this.#generation) return null;
+		this.#source = source;
+		return source;
 	}
 
 	#merge(now: number, reading: SystemReading, cgroup: CgroupMemory | null): SystemSection {
@@ -121,4 +136,16 @@ export class SystemSampler {
 			cgroup: cgroup && cgroup.limit !== null ? {limit: cgroup.limit, usage: cgroup.usage} : null,
 		};
 	}
+}
+
+let cgroupModule: Promise<typeof import('./cgroup.js')> | undefined;
+
+function loadCgroup(): Promise<typeof import('./cgroup.js')> {
+	cgroupModule ??= import('./cgroup.js');
+	return cgroupModule;
+}
+
+/** The limit of the cgroup this process runs in. */
+async function processCgroup(): Promise<CgroupMemory | null> {
+	return (await loadCgroup()).readCgroupMemory();
 }

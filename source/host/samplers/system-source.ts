@@ -15,6 +15,18 @@ export interface SystemSource {
 	close(): Promise<void>;
 }
 
+/**
+ * Rejects read() when the worker crashed (the crash is already reported as a `system-worker` fault) or
+ * is waiting for its restart; callers do not count it again. Declared here, not in the worker source, so
+ * the system sampler can test for it without loading the worker source.
+ */
+export class SourceUnavailableError extends Error {
+	constructor(message: string, cause?: unknown) {
+		super(message, {cause});
+		this.name = 'SourceUnavailableError';
+	}
+}
+
 /** Cumulative CPU times of one CPU line in /proc/stat (jiffies). */
 export interface CpuTimes {
 	busy: number;

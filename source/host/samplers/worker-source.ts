@@ -5,19 +5,10 @@
  */
 import {Worker} from 'node:worker_threads';
 import type {Faults} from '../faults/faults.js';
-import type {SystemReading, SystemSource} from './system-source.js';
+import {SourceUnavailableError, type SystemReading, type SystemSource} from './system-source.js';
 import type {WorkerReply, WorkerRequest} from './system-worker.js';
 
-/**
- * Rejects read() when the worker crashed (the crash is already reported as a `system-worker` fault) or
- * is waiting for its restart; callers do not count it again.
- */
-export class SourceUnavailableError extends Error {
-	constructor(message: string, cause?: unknown) {
-		super(message, {cause});
-		this.name = 'SourceUnavailableError';
-	}
-}
+export {SourceUnavailableError} from './system-source.js';
 
 /** Options of the worker source. */
 export interface WorkerSourceOptions {
