@@ -1,26 +1,22 @@
 /**
- * The host's socket server: greets each client, sends snapshots on each client's interval (serialized once
- * per tick, the same bytes to every client on that interval), pushes events, answers commands. It never
- * throws into the host: faults go to monitor.faults. The socket is removed on close, normal exit, SIGINT and
- * SIGTERM.
+ * The host's socket server: its options and serve(). The server itself (socket-server.ts, with node:net,
+ * the connection and command handling) is loaded when a host starts serving, not with the host library
+ * (bench row `host-import-ms`).
  */
-import {createServer, type Server, type Socket} from 'node:net';
-import type {HelloMessage, HostEvent} from '../../protocol/messages.js';
-import {encodeLine} from '../../protocol/ndjson.js';
-import {PROTOCOL_VERSION} from '../../protocol/version.js';
 import type {MonitorHandle} from '../monitor/handle.js';
-import {onShutdown} from '../monitor/shutdown.js';
-import {capabilities} from './commands.js';
-import {Connection, type ConnectionContext, type Line, type ServerCounters} from './connection.js';
-import {bindSocket, removeSocket, type SocketIdentity} from './listen.js';
 import {defaultSocketPath} from './paths.js';
+import type {IpcServer} from './socket-server.js';
 
-/** Floor and ceiling of the snapshot interval a client may ask for, ms. */
+export type {IpcServer, ServerStats} from './socket-server.js';
+
+/** Floor of the snapshot interval a client may ask for, ms. */
 export const MIN_INTERVAL_MS = 100;
+/** Ceiling of the snapshot interval a client may ask for, ms. */
 export const MAX_INTERVAL_MS = 3_600_000;
 /** Default cap on a client's pending output (4 MiB): above it, snapshots are skipped. */
 export const DEFAULT_MAX_PENDING_BYTES = 4 * 1024 * 1024;
 
+/** Options of a host's socket server (monitor option `socket`, or `PerformanceMonitor.listen()`). */
 export interface ServerOptions {
 	/** Socket path; default: defaultSocketPath(host name), in a private (0700) directory. */
 	path?: string;
@@ -36,207 +32,22 @@ export interface ServerOptions {
 	cleanupOnExit?: boolean;
 }
 
-/** Counters of a running server (see ServerCounters). */
-export interface ServerStats extends ServerCounters {
-	clients: number;
-	subscribed: number;
-}
-
-export interface IpcServer {
-	readonly path: string;
-	/** Clients attached now. */
-	readonly clients: number;
-	/** Counters since start: snapshots sent and skipped, events, invalid messages, disconnects. */
-	stats(): ServerStats;
-	/** Stops serving, disconnects every client and removes the socket. Never rejects. */
-	close(): Promise<void>;
-}
-
-interface Group {
-	timer: NodeJS.Timeout;
-	members: Set<Connection>;
-}
-
-class SocketServer implements IpcServer, ConnectionContext {
-	readonly path: string;
-	readonly monitor: MonitorHandle;
-	readonly readonly: boolean;
-	readonly maxPendingBytes: number;
-	readonly maxInvalidMessages: number;
-	readonly slowEventsPerSecond: number;
-	readonly counters: ServerCounters = {connections: 0, snapshotsSent: 0, snapshotsSkipped: 0, eventsSent: 0, eventsDropped: 0, invalidMessages: 0, disconnected: 0, maxPendingBytes: 0};
-	readonly #server: Server;
-	readonly #connections = new Set<Connection>();
-	readonly #groups = new Map<number, Group>();
-	readonly #hello: Line;
-	#identity: SocketIdentity | null = null;
-	#offEvents: (() => void) | null = null;
-	#offShutdown: (() => void) | null = null;
-	#cached: Line | null = null;
-	#closing: Promise<void> | null = null;
-
-	constructor(monitor: MonitorHandle, path: string, options: ServerOptions) {
-		this.monitor = monitor;
-		this.path = path;
-		this.readonly = monitor.readonly || options.readonly === true;
-		this.maxPendingBytes = options.maxPendingBytes ?? DEFAULT_MAX_PENDING_BYTES;
-		this.maxInvalidMessages = options.maxInvalidMessages ?? 16;
-		this.slowEventsPerSecond = options.slowEventsPerSecond ?? 10;
-		const hello: HelloMessage = {v: PROTOCOL_VERSION, type: 'hello', protocol: PROTOCOL_VERSION, host: monitor.host, capabilities: capabilities(monitor, this.readonly), readonly: this.readonly};
-		this.#hello = Buffer.from(encodeLine(hello));
-		this.#server = createServer({allowHalfOpen: true}, socket => this.#guard(() => this.#accept(socket)));
-		this.#server.on('error', error => monitor.faults.report('ipc-server', error));
-	}
-
-	async listen(privateDir: boolean, cleanupOnExit: boolean): Promise<void> {
-		this.#identity = await bindSocket(this.#server, this.path, {privateDir});
-		this.#server.unref();
-		if (cleanupOnExit) this.#offShutdown = onShutdown({async: () => this.close(), sync: () => this.#removeSocket()});
-	}
-
-	get clients(): number {
-		return this.#connections.size;
-	}
-
-	stats(): ServerStats {
-		let subscribed = 0;
-		for (const group of this.#groups.values()) subscribed += group.members.size;
-		return {...this.counters, clients: this.#connections.size, subscribed};
-	}
-
-	#accept(socket: Socket): void {
-		if (this.#closing) {
-			socket.destroy();
-			return;
-		}
-		socket.unref();
-		const connection = new Connection(socket, this, this.#hello);
-		this.#connections.add(connection);
-		this.counters.connections++;
-		this.#watchers();
-	}
-
-	subscribe(connection: Connection, intervalMs: number | null): void {
-		this.#leave(connection);
-		if (intervalMs !== null) {
-			const interval = Math.round(Math.min(MAX_INTERVAL_MS, Math.max(MIN_INTERVAL_MS, intervalMs)));
-			let group = this.#groups.get(interval);
-			if (!group) {
-				const timer = setInterval(() => this.#guard(() => this.#tick(interval)), interval);
-				timer.unref();
-				group = {timer, members: new Set()};
-				this.#groups.set(interval, group);
-			}
-			group.members.add(connection);
-			connection.intervalMs = interval;
-			const line = this.#snapshotLine();
-			if (line) connection.sendSnapshot(line);
-		}
-		this.#events();
-	}
-
-	closed(connection: Connection): void {
-		if (!this.#connections.delete(connection)) return;
-		this.#leave(connection);
-		this.#events();
-		this.#watchers();
-	}
-
-	#leave(connection: Connection): void {
-		const interval = connection.intervalMs;
-		if (interval === null) return;
-		connection.intervalMs = null;
-		const group = this.#groups.get(interval);
-		if (!group) return;
-		group.members.delete(connection);
-		if (group.members.size === 0) {
-			clearInterval(group.timer);
-			this.#groups.delete(interval);
-		}
-	}
-
-	#tick(interval: number): void {
-		const group = this.#groups.get(interval);
-		if (!group || group.members.size === 0) return;
-		const line = this.#snapshotLine();
-		if (!line) return;
-		for (const connection of group.members) connection.sendSnapshot(line);
-	}
-
-	/** The current snapshot as a line, built at most once per event-loop turn and shared by all clients. */
-	#snapshotLine(): Line | null {
-		if (this.#cached) return this.#cached;
-		try {
-			this.#cached = Buffer.from(encodeLine({v: PROTOCOL_VERSION, type: 'snapshot', snapshot: this.monitor.snapshot()}));
-		} catch (error) {
-			this.monitor.faults.report('ipc-snapshot', error);
-			return null;
-		}
-		setImmediate(() => (this.#cached = null));
-		return this.#cached;
-	}
-
-	/** Listens to monitor events only while some client is subscribed (nothing to pay otherwise). */
-	#events(): void {
-		const wanted = this.#groups.size > 0;
-		if (wanted && !this.#offEvents) this.#offEvents = this.monitor.events.on(event => this.#guard(() => this.#event(event)));
-		else if (!wanted && this.#offEvents) {
-			this.#offEvents();
-			this.#offEvents = null;
-		}
-	}
-
-	#event(event: HostEvent): void {
-		let line: Line | null = null;
-		const serialize = () => (line ??= Buffer.from(encodeLine({v: PROTOCOL_VERSION, type: 'event', event})));
-		for (const group of this.#groups.values()) for (const connection of group.members) connection.sendEvent(event, serialize);
-	}
-
-	#watchers(): void {
-		try {
-			this.monitor.setWatchers(this.#connections.size);
-		} catch (error) {
-			this.monitor.faults.report('ipc-watchers', error);
-		}
-	}
-
-	#removeSocket(): void {
-		if (this.#identity) removeSocket(this.path, this.#identity);
-	}
-
-	close(): Promise<void> {
-		this.#closing ??= new Promise<void>(resolve => {
-			this.#offShutdown?.();
-			this.#offShutdown = null;
-			for (const group of this.#groups.values()) clearInterval(group.timer);
-			this.#groups.clear();
-			this.#events();
-			for (const connection of this.#connections) connection.destroy();
-			this.#connections.clear();
-			this.#watchers();
-			this.#removeSocket();
-			if (!this.#server.listening) return resolve();
-			this.#server.close(() => resolve());
-		});
-		return this.#closing;
-	}
-
-	#guard(fn: () => void): void {
-		try {
-			fn();
-		} catch (error) {
-			this.monitor.faults.report('ipc-server', error);
-		}
-	}
-}
-
 /**
  * Serves `monitor` on a Unix socket. Rejects (this is the one place that may) when the path cannot be used:
  * another host listens there, it is not a socket, it is too long, or the directory is not private.
  */
 export async function serve(monitor: MonitorHandle, options: ServerOptions = {}): Promise<IpcServer> {
 	const path = options.path ?? defaultSocketPath(monitor.host.name, monitor.host.pid);
-	const server = new SocketServer(monitor, path, options);
+	const {SocketServer} = await import('./socket-server.js');
+	const server = new SocketServer(monitor, {
+		path,
+		readonly: monitor.readonly || options.readonly === true,
+		maxPendingBytes: options.maxPendingBytes ?? DEFAULT_MAX_PENDING_BYTES,
+		maxInvalidMessages: options.maxInvalidMessages ?? 16,
+		slowEventsPerSecond: options.slowEventsPerSecond ?? 10,
+		minIntervalMs: MIN_INTERVAL_MS,
+		maxIntervalMs: MAX_INTERVAL_MS,
+	});
 	await server.listen(options.path === undefined, options.cleanupOnExit ?? true);
 	return server;
 }
