@@ -14,8 +14,9 @@
  * computed as one exact integer multiplied or divided by an exact power of ten (correctly rounded, the
  * same double JSON.parse gives); longer ones are converted by Number(), as JSON.parse does.
  *
- * The byte scanners stay in this module with their caller: moved to a module of their own (importing them
- * and the position they leave behind), `perftop analyze` read 104-111 MB/s instead of 119-122 MB/s.
+ * The byte scanners stay in this module with their caller: moved to a module of their own, `perftop analyze`
+ * read measurably slower (bench row analyze-mbps). Each scanner owns the cursor they leave their position in,
+ * so scanners are independent of each other.
  */
 import {BUCKET_COUNT} from '../protocol/histogram.js';
 import {PERF_LOG_SCHEMA, type PerfLogLineMeta, type PerfLogSummary} from '../protocol/perf-log.js';
@@ -69,8 +70,10 @@ const K_H = 18;
 /** Marks a value the grammar refused. */
 const FAIL = -1;
 
-/** Position after the value just scanned (set by the scan functions; one scanner runs at a time). */
-let at = 0;
+/** Where a scan function leaves the position after the value it scanned; each scanner owns one. */
+class Cursor {
+	at = 0;
+}
 
 /** True when b[start, start + text.length) holds the ASCII `text`. */
 function bytesAre(b: Uint8Array, start: number, text: string): boolean {
@@ -165,10 +168,10 @@ const FAIL_NUMBER = Number.NEGATIVE_INFINITY;
 const isDigit = (c: number): boolean => c >= ZERO && c <= NINE;
 
 /**
- * A JSON number at b[p]: its value (NaN when not finite), `at` after it; FAIL_NUMBER when the grammar
+ * A JSON number at b[p]: its value (NaN when not finite), `cursor.at` after it; FAIL_NUMBER when the grammar
  * refuses it. The caller has checked that the line ends with `}`, so no scan runs past the line.
  */
-function scanNumber(b: Buffer, p: number): number {
+function scanNumber(b: Buffer, p: number, cursor: Cursor): number {
 	const start = p;
 	let c = b[p]!;
 	const negative = c === MINUS;
@@ -211,7 +214,7 @@ function scanNumber(b: Buffer, p: number): number {
 		} while (isDigit(c));
 		scale += exponentNegative ? -exponent : exponent;
 	}
-	at = p;
+	cursor.at = p;
 	let value: number;
 	if (digits <= 15 && scale >= -22 && scale <= 22) value = scale >= 0 ? mantissa * POW10[scale]! : mantissa / POW10[-scale]!;
 	else value = Number(b.toString('latin1', negative ? start + 1 : start, p));
@@ -220,16 +223,16 @@ function scanNumber(b: Buffer, p: number): number {
 }
 
 /**
- * Scans a string whose opening quote is at b[p - 1], up to `end`: `at` after the closing quote.
+ * Scans a string whose opening quote is at b[p - 1], up to `end`: `cursor.at` after the closing quote.
  * Returns FAIL for escapes, control characters or no closing quote; otherwise 1 when it holds non-ASCII
  * bytes, 0 when it is ASCII.
  */
-function scanString(b: Uint8Array, p: number, end: number): number {
+function scanString(b: Uint8Array, p: number, end: number, cursor: Cursor): number {
 	let high = 0;
 	for (; p < end; p++) {
 		const c = b[p]!;
 		if (c === QUOTE) {
-			at = p + 1;
+			cursor.at = p + 1;
 			return high;
 		}
 		if (c === BACKSLASH || c < 32) return FAIL;
@@ -240,6 +243,7 @@ function scanString(b: Uint8Array, p: number, end: number): number {
 
 /** Reads summary lines into one reused record. */
 export class SummaryScanner {
+	readonly #cursor = new Cursor();
 	readonly #names = new Names();
 	readonly #record: ScannedSummary = {time: 0, pid: null, ev: 'summary', op: '', plugin: null, kind: 'hook', from: 0, count: 0, errors: 0, slow: 0, totalMs: 0, minMs: 0, maxMs: 0, p50Ms: null, p95Ms: null, p99Ms: null, pairs: new Float64Array(1024), pairCount: 0};
 
@@ -252,6 +256,7 @@ export class SummaryScanner {
 		// A histogram has at most one number per two bytes of the line.
 		if (this.#record.pairs.length < (end - start) >> 1) this.#record.pairs = new Float64Array(end - start);
 		const h = this.#record.pairs;
+		const cursor = this.#cursor;
 		let perftop = Number.NaN;
 		let time = Number.NaN;
 		let pid = Number.NaN;
@@ -277,9 +282,9 @@ export class SummaryScanner {
 			// Key.
 			if (b[p] !== QUOTE) return null;
 			const keyStart = p + 1;
-			if (scanString(b, keyStart, end) !== 0) return null;
-			const key = keyId(b, keyStart, at - 1 - keyStart);
-			p = at;
+			if (scanString(b, keyStart, end, cursor) !== 0) return null;
+			const key = keyId(b, keyStart, cursor.at - 1 - keyStart);
+			p = cursor.at;
 			if (b[p] !== COLON) return null;
 			const valueStart = ++p;
 			const c = b[p]!;
@@ -287,13 +292,13 @@ export class SummaryScanner {
 			let number = Number.NaN;
 			let text = -1;
 			if (c === QUOTE) {
-				text = scanString(b, p + 1, end);
+				text = scanString(b, p + 1, end, cursor);
 				if (text === FAIL) return null;
-				p = at;
+				p = cursor.at;
 			} else if (c === MINUS || isDigit(c)) {
-				number = scanNumber(b, p);
+				number = scanNumber(b, p, cursor);
 				if (number === FAIL_NUMBER) return null;
-				p = at;
+				p = cursor.at;
 			} else if (c === 110) {
 				if (!bytesAre(b, p, 'null')) return null;
 				p += 4;
@@ -304,9 +309,9 @@ export class SummaryScanner {
 				if (!bytesAre(b, p, 'false')) return null;
 				p += 5;
 			} else if (c === OPEN_ARRAY && key === K_H) {
-				pairs = scanPairs(b, p + 1, h);
+				pairs = scanPairs(b, p + 1, h, cursor);
 				if (pairs === FAIL) return null;
-				p = at;
+				p = cursor.at;
 			} else return null;
 			switch (key) {
 				case K_OTHER:
@@ -428,12 +433,12 @@ const NAME_CAP = 16_384;
 /**
  * Scans a histogram array whose `[` is at b[p - 1] into `into`: pairs of whole numbers, a bucket index of
  * the scheme and a count from 1 to below 1e15 (what flatHistogramTotal accepts, written as JSON integers).
- * Returns the number of entries, `at` after the `]`; FAIL for anything else (the general path then reads
+ * Returns the number of entries, `cursor.at` after the `]`; FAIL for anything else (the general path then reads
  * the line: a fractional count, say).
  */
-function scanPairs(b: Uint8Array, p: number, into: Float64Array): number {
+function scanPairs(b: Uint8Array, p: number, into: Float64Array, cursor: Cursor): number {
 	if (b[p] === CLOSE_ARRAY) {
-		at = p + 1;
+		cursor.at = p + 1;
 		return 0;
 	}
 	let n = 0;
@@ -465,6 +470,6 @@ function scanPairs(b: Uint8Array, p: number, into: Float64Array): number {
 		else if (c === CLOSE_ARRAY) break;
 		else return FAIL;
 	}
-	at = p + 1;
+	cursor.at = p + 1;
 	return n;
 }
