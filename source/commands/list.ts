@@ -1,6 +1,8 @@
 /**
  * `perftop list [--dir <dir>] [--clean]`: the live hosts in the socket directory (name, pid, uptime, path);
- * stale sockets (nothing listening) are skipped and, with --clean, removed.
+ * stale sockets (nothing listening: a host was killed before it could remove its socket) are skipped and,
+ * with --clean, removed. Whether a host is live is decided by connecting, never by its age or pid, and a
+ * socket is removed only if it is still the very file that refused the connection.
  */
 import {lstatSync, readdirSync, unlinkSync} from 'node:fs';
 import {join} from 'node:path';
@@ -22,24 +24,22 @@ export async function runList({dir, clean = false, stdout = process.stdout, stde
 		stderr.write(`perftop: cannot read ${where}: ${(error as Error).message}\n`);
 		return 1;
 	}
-	const paths = names.map(name => join(where, name)).filter(path => {
-		try {
-			return lstatSync(path).isSocket();
-		} catch {
-			return false;
-		}
+	const sockets = names.flatMap(name => {
+		const path = join(where, name);
+		const identity = socketIdentity(path);
+		return identity === null ? [] : [{path, identity}];
 	});
-	const probes = await Promise.all(paths.map(async path => ({path, result: await probeHost(path)})));
+	const probes = await Promise.all(sockets.map(async ({path, identity}) => ({path, identity, result: await probeHost(path)})));
 	const rows: string[][] = [];
 	let stale = 0;
 	let removed = 0;
-	for (const {path, result} of probes) {
+	for (const {path, identity, result} of probes) {
 		if (result.state === 'live') {
 			const {host} = result.hello;
 			rows.push([host.name, String(host.pid), duration(Date.now() - host.startedAt), path]);
 		} else if (result.state === 'stale') {
 			stale++;
-			if (clean && removeIfSocket(path)) removed++;
+			if (clean && removeIfSame(path, identity)) removed++;
 		} else {
 			stderr.write(`perftop: skipping ${path}: ${result.reason}\n`);
 		}
@@ -52,10 +52,23 @@ export async function runList({dir, clean = false, stdout = process.stdout, stde
 	return 0;
 }
 
-/** Removes `path` only if it still is a socket (never a regular file put there meanwhile). */
-function removeIfSocket(path: string): boolean {
+/** The device and inode of the socket at `path`, or null when it is not a socket. */
+function socketIdentity(path: string): string | null {
 	try {
-		if (!lstatSync(path).isSocket()) return false;
+		const stat = lstatSync(path);
+		return stat.isSocket() ? `${stat.dev}:${stat.ino}` : null;
+	} catch {
+		return null;
+	}
+}
+
+/**
+ * Removes `path` only if it is still the socket that was probed: a host that started on the same path
+ * meanwhile replaced it with a new socket (another inode), which stays, and so does anything not a socket.
+ */
+function removeIfSame(path: string, identity: string): boolean {
+	try {
+		if (socketIdentity(path) !== identity) return false;
 		unlinkSync(path);
 		return true;
 	} catch {
