@@ -7,6 +7,7 @@ import {expandInputs} from './inputs.js';
 import {DEFAULT_LIMITS, readLines, type ReadLimits} from './lines.js';
 import type {AnalysisResult, InputReport} from './result.js';
 
+/** Options of {@link analyzeInputs}: the aggregation options plus record filters and read limits. */
 export interface AnalyzeOptions extends AggregateOptions {
 	filters?: AnalyzeFilters;
 	limits?: Partial<ReadLimits>;

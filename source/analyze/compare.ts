@@ -6,6 +6,7 @@ import {RELATIVE_ERROR} from '../protocol/histogram.js';
 import type {AnalysisResult, LatencyRow} from './result.js';
 import {count, ms, table} from './table.js';
 
+/** Options of {@link compareAnalyses}. */
 export interface CompareOptions {
 	/** Relative p95 increase that counts as a regression (default 0.10 = +10 %). */
 	threshold?: number;
@@ -13,6 +14,7 @@ export interface CompareOptions {
 	minCalls?: number;
 }
 
+/** One series (or plugin) present in both runs: calls and p95 before and after, and the relative change. */
 export interface ComparedRow {
 	level: 'plugin' | 'hook';
 	plugin: string | null;
@@ -25,6 +27,7 @@ export interface ComparedRow {
 	change: number;
 }
 
+/** The result of comparing two analyses (`perftop analyze --compare a b`): regressions, improvements, and what only one run has. */
 export interface Comparison {
 	format: 'perftop-comparison';
 	version: 1;
@@ -44,6 +47,7 @@ export const MIN_THRESHOLD = 2 * RELATIVE_ERROR;
 
 const label = (row: LatencyRow) => `${row.plugin ?? '-'}/${row.op ?? '*'}`;
 
+/** Compares run `before` with run `after`: a series whose p95 grew by more than `threshold` (and has at least `minCalls` calls in both) is a regression, one that shrank as much an improvement. */
 export function compareAnalyses(before: AnalysisResult, after: AnalysisResult, options: CompareOptions = {}): Comparison {
 	const threshold = Math.max(MIN_THRESHOLD, options.threshold ?? 0.1);
 	const minCalls = Math.max(1, options.minCalls ?? 20);

@@ -12,6 +12,7 @@ export const LOG_FILE = /\.(log|jsonl|ndjson)(\.gz)?$/i;
 /** Files a pattern may expand to, at most. */
 const MAX_FILES = 100_000;
 
+/** The files that inputs (files, directories, globs) expand to, and the inputs that named nothing, as sentences. */
 export interface ExpandedInputs {
 	files: string[];
 	problems: string[];

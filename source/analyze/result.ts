@@ -30,6 +30,7 @@ export interface PluginRow extends LatencyRow {
 	state: string | null;
 }
 
+/** One call logged as slow (over the host's responseTime threshold). */
 export interface SlowCall {
 	time: number;
 	pid: number | null;
@@ -40,6 +41,7 @@ export interface SlowCall {
 	suppressed: number;
 }
 
+/** One alert change as the log recorded it. */
 export interface AlertEntry {
 	time: number;
 	state: string;
@@ -50,6 +52,7 @@ export interface AlertEntry {
 	threshold: number | null;
 }
 
+/** One cache's statistics over the analyzed period. */
 export interface CacheRow {
 	cache: string;
 	/** Last values reported, summed over processes. */
@@ -94,6 +97,7 @@ export interface LineCounts {
 	};
 }
 
+/** Everything `perftop analyze` found: inputs, line counts, per-plugin and per-series latency, slow calls, alerts, caches and the memory timeline (the JSON output's shape). */
 export interface AnalysisResult {
 	format: 'perftop-analysis';
 	version: 1;

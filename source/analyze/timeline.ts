@@ -25,6 +25,7 @@ interface Bin {
 	cpuSamples: number;
 }
 
+/** Process memory over time in at most `capacity` bins: when the records outgrow them, bins are merged two by two (bin width doubles), so memory stays bounded for logs of any length. */
 export class MemoryTimeline {
 	readonly #capacity: number;
 	#width: number;

@@ -8,6 +8,7 @@ import {csvCell, csvReport, textReport} from '../analyze/report.js';
 import type {AnalysisResult} from '../analyze/result.js';
 import {parseTimeBound} from '../analyze/time.js';
 
+/** Options of {@link runAnalyze}, as parsed from the `perftop analyze` command line. */
 export interface AnalyzeCommandOptions {
 	/** Files, directories and glob patterns. With `compare: true`, exactly two: a and b. */
 	inputs: string[];

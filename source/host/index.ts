@@ -7,5 +7,6 @@ export * from './cache/index.js';
 export * from './ipc/index.js';
 export * from './logging/index.js';
 export * from './alerts/index.js';
+/** Process and system sampling options (the `samplers` option of the monitor). */
 export type {SamplerOptions} from './samplers/index.js';
 export {FAULTS, type FaultInfo, type FaultKind, type FaultListener} from './faults/faults.js';

@@ -30,6 +30,7 @@ export const ErrorCode = {
 	disconnected: 'E_DISCONNECTED',
 } as const;
 
+/** One of the stable protocol error codes in {@link ErrorCode}. */
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 
 /** An error as carried on the wire. */

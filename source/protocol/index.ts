@@ -2,6 +2,7 @@
 export * from './version.js';
 export * from './errors.js';
 export * from './messages.js';
+/** The snapshot's plain-data types. */
 export type * from './snapshot.js';
 export * from './histogram.js';
 export * from './ndjson.js';

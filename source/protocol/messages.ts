@@ -15,6 +15,7 @@ export const DESTRUCTIVE_COMMANDS: readonly CommandName[] = ['clear-cache', 'res
 
 // ---- server -> client ----
 
+/** The server's first message on every connection: who the host is and what it can do. */
 export interface HelloMessage {
 	v: number;
 	type: 'hello';
@@ -24,6 +25,7 @@ export interface HelloMessage {
 	readonly: boolean;
 }
 
+/** A periodic (or requested) snapshot of everything the host measures. */
 export interface SnapshotMessage {
 	v: number;
 	type: 'snapshot';
@@ -38,12 +40,14 @@ export type HostEvent =
 	| {kind: 'metrics.reset'; at: number}
 	| {kind: 'cache.clear'; at: number; cleared: ClearCacheResult['cleared']};
 
+/** One {@link HostEvent}, pushed as it happens. */
 export interface EventMessage {
 	v: number;
 	type: 'event';
 	event: HostEvent;
 }
 
+/** The reply to a {@link CommandMessage}, with the same `id`. */
 export interface ResultMessage {
 	v: number;
 	type: 'result';
@@ -55,6 +59,7 @@ export interface ResultMessage {
 	error?: ProtocolErrorData;
 }
 
+/** A protocol-level error (bad line, unknown type, incompatible version); the connection may close after it. */
 export interface ErrorMessage extends ProtocolErrorData {
 	v: number;
 	type: 'error';
@@ -62,10 +67,12 @@ export interface ErrorMessage extends ProtocolErrorData {
 	id?: string;
 }
 
+/** Every message a host sends. */
 export type ServerMessage = HelloMessage | SnapshotMessage | EventMessage | ResultMessage | ErrorMessage;
 
 // ---- client -> server ----
 
+/** Asks for periodic snapshots (replaces any earlier subscription of the connection). */
 export interface SubscribeMessage {
 	v: number;
 	type: 'subscribe';
@@ -73,11 +80,13 @@ export interface SubscribeMessage {
 	intervalMs?: number;
 }
 
+/** Stops periodic snapshots for the connection. */
 export interface UnsubscribeMessage {
 	v: number;
 	type: 'unsubscribe';
 }
 
+/** Asks the host to do something; answered by one {@link ResultMessage} with the same `id`. */
 export interface CommandMessage {
 	v: number;
 	type: 'command';
@@ -86,20 +95,24 @@ export interface CommandMessage {
 	args?: Record<string, unknown>;
 }
 
+/** Every message a client sends. */
 export type ClientMessage = SubscribeMessage | UnsubscribeMessage | CommandMessage;
 
 // ---- command results (the `data` of a successful result) ----
 
+/** The data of a successful `clear-cache` command. */
 export interface ClearCacheResult {
 	/** Entries removed per cache. */
 	cleared: Array<{name: string; entries: number}>;
 }
 
+/** The data of a successful `reset-metrics` command. */
 export interface ResetMetricsResult {
 	at: number;
 	series: number;
 }
 
+/** The data of a successful `heap-snapshot` command. */
 export interface HeapSnapshotResult {
 	path: string;
 	bytes: number;

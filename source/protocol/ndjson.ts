@@ -28,6 +28,7 @@ export interface DecodeResult {
 	error: ProtocolError | null;
 }
 
+/** Options of {@link NdjsonDecoder}. */
 export interface DecoderOptions {
 	/** Longest accepted line in bytes, newline excluded (default MAX_LINE_BYTES). */
 	maxLineBytes?: number;

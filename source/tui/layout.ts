@@ -6,6 +6,7 @@ import type {Snapshot} from '../protocol/snapshot.js';
 
 /** The smallest terminal the TUI draws in. */
 export const MIN_WIDTH = 80;
+/** The smallest terminal height the TUI draws in. */
 export const MIN_HEIGHT = 24;
 
 /** Width of one per-core CPU meter in the header, spacing included. */

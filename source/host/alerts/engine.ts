@@ -12,6 +12,7 @@ import type {Faults} from '../faults/faults.js';
 import type {PerformanceThresholds} from './thresholds.js';
 import {builtinRules, type AlertInput, type AlertRule, type AlertRuleName, type Observation} from './rules.js';
 
+/** The data alert rules read, and the rules' names. */
 export type {AlertInput, AlertRuleName} from './rules.js';
 
 /** Per-rule tuning; every field falls back to the rule's default, then to the engine-wide option. */

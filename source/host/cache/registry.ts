@@ -12,6 +12,7 @@ import type {CacheOptions} from './options.js';
 import {PerformanceCache} from './performance-cache.js';
 
 export {PerformanceCache} from './performance-cache.js';
+/** Options of a monitored cache. */
 export type {CacheOptions} from './options.js';
 
 /** How the registry keeps the caches' recent windows. */

@@ -48,6 +48,7 @@ export type Line = Buffer;
 /** How long a client gets to read its farewell error before it is cut off, ms. */
 const FAREWELL_MS = 1000;
 
+/** One client on the host's socket: decodes its lines, answers its commands, and sends it snapshots at its interval, skipping them while its output is over the pending-bytes cap. */
 export class Connection {
 	readonly socket: Socket;
 	/** Current snapshot interval, or null when not subscribed. */

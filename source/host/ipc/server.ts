@@ -7,6 +7,7 @@ import type {MonitorHandle} from '../monitor/handle.js';
 import {defaultSocketPath} from './paths.js';
 import type {IpcServer} from './socket-server.js';
 
+/** The running server and its counters. */
 export type {IpcServer, ServerStats} from './socket-server.js';
 
 /** Floor of the snapshot interval a client may ask for, ms. */

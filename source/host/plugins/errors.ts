@@ -25,7 +25,9 @@ export const PluginErrorCode = {
 	teardown: 'E_PLUGIN_TEARDOWN',
 } as const;
 
+/** The stage at which a plugin load failed (a key of {@link PluginErrorCode}). */
 export type PluginStage = keyof typeof PluginErrorCode;
+/** A plugin error's stable code (a value of {@link PluginErrorCode}). */
 export type PluginErrorCode = (typeof PluginErrorCode)[PluginStage];
 
 /** A plugin failure. `message` reads as one line, e.g. `plugin 'db' failed in setup: connection refused`. */

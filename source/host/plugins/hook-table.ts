@@ -41,6 +41,7 @@ interface Entry {
 const untimedClock: Clock = () => 0n;
 const untimedFaults: FaultSink = {report() {}};
 
+/** The plugin manager's hook implementations by hook name, in registration order, raw and (while a monitor is attached) timed. */
 export class HookTable {
 	/** The arrays sync calls read: raw when detached, wrapped while a monitor is attached. Read only. */
 	active: Map<string, HookFunction[]>;

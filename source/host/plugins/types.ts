@@ -9,6 +9,7 @@ import type {PluginError} from './errors.js';
  * callHook*; it may return anything, including a promise.
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
+/** A hook implementation: any function; sync results, promises and throws are all handled. */
 export type HookFunction = (...args: any[]) => unknown;
 
 /** A plugin: a name and hook implementations. */

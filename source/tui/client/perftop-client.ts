@@ -14,6 +14,7 @@ import {PROTOCOL_VERSION} from '../../protocol/version.js';
 import {describeConnectError, incompatibility} from './greeting.js';
 import {Listeners} from './listeners.js';
 
+/** Options of {@link PerftopClient}. */
 export interface ClientOptions {
 	/** The host's socket path. */
 	path: string;
