@@ -1,7 +1,7 @@
 /**
  * Bench section `analyze`: throughput of `perftop analyze` on a generated perf log (MB/s, 10^6 bytes),
  * its peak RSS on a 1 GiB log (in a child process), and the same per-plugin summary computed by a jq
- * pipeline on the same file, interleaved round by round. Data is generated in os.tmpdir() and deleted afterwards.
+ * pipeline on the same file, interleaved round by round (rows: jq is no bar to hold a goal against). Data is generated in os.tmpdir() and deleted afterwards.
  */
 import {execFile, spawn} from 'node:child_process';
 import {existsSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs';
@@ -73,6 +73,10 @@ async function jqRun(path: string, program = JQ_PROGRAM): Promise<{seconds: numb
 export const section: BenchSection = {
 	name: 'analyze',
 	description: 'perftop analyze: MB/s on a generated perf log, peak RSS on 1 GiB, vs a jq pipeline',
+	goals: [
+		{id: 'analyze-mbps', limit: 100, direction: 'min', unit: ' MB/s'},
+		{id: 'analyze-peak-rss', limit: 100, unit: ' MiB'},
+	],
 	async run(ctx) {
 		const dir = mkdtempSync(join(tmpdir(), 'pt-bench-an-'));
 		try {
@@ -119,9 +123,10 @@ export const section: BenchSection = {
 					ratios.push(theirs.seconds / ours.seconds);
 				}
 				ctx.row({name: `jq, same per-plugin summary incl. p95 from merged histograms, ${(sample.bytes / MiB).toFixed(0)} MiB`, value: median(jqMbps), unit: 'MB/s'});
-				ctx.goal({id: 'analyze-vs-jq', measured: median(ratios), limit: 1, direction: 'min', unit: 'x', note: `jq time / analyze time on the same ${(sample.bytes / MiB).toFixed(0)} MiB file, per round, analyze start-up included`});
+				// A row, not a goal: jq merging histograms is far slower than any analyzer worth the name.
+				ctx.row({name: 'jq time / analyze time, same per-plugin summary', value: median(ratios), unit: 'x', note: `on the same ${(sample.bytes / MiB).toFixed(0)} MiB file, per round, analyze start-up included; was the analyze-vs-jq goal (>= 1x)`});
 			} else {
-				ctx.log(`${JQ} missing: analyze-vs-jq not measured`);
+				ctx.log(`${JQ} missing: the jq rows are left out`);
 			}
 
 			const large = join(dir, 'large.log');

@@ -1,55 +1,16 @@
 /**
  * Bench section `cache`: what perftop's cache wrapper (stats from lru-cache status objects and dispose
- * reasons) costs over a bare lru-cache with the same options, measured interleaved in the same run.
- * Goal `cache-get-overhead`: a get hit on a perftop cache costs <= 2 x a bare lru-cache get hit.
+ * reasons) costs over a bare lru-cache with the same options, measured interleaved in the same run with the
+ * shared batch timer (process CPU time, see measure.ts). Goal `cache-get-overhead`: a get hit on a perftop
+ * cache costs <= 2 x a bare lru-cache get hit.
  */
 import {LRUCache} from 'lru-cache';
 import {PerformanceMonitor} from '../../source/index.js';
-import {median, type BenchContext, type BenchSection} from './harness.js';
+import type {BenchContext, BenchSection} from './harness.js';
+import {interleave, medianOf, medianRatio, sinkState, type Batch} from './measure.js';
 
 const KEYS = Array.from({length: 1000}, (_, index) => `user:${index}`);
 const TTL_MS = 3_600_000;
-
-type Batch = (n: number) => number | Promise<number>;
-
-let sinkValue = 0;
-
-/** Nanoseconds per call of one batch. */
-async function timeBatch(batch: Batch, calls: number): Promise<number> {
-	const start = process.hrtime.bigint();
-	const result = batch(calls);
-	const value = typeof result === 'number' ? result : await result;
-	const elapsed = Number(process.hrtime.bigint() - start);
-	sinkValue = (sinkValue + value) | 0;
-	return elapsed / calls;
-}
-
-/**
- * Every round runs each subject `reps` times in a rotating order and keeps its fastest batch (other
- * processes only ever add time). Returns ns per call per round for each subject.
- */
-async function interleave<N extends string>(subjects: Record<N, Batch>, rounds: number, calls: number, reps = 3): Promise<Record<N, number[]>> {
-	const names = Object.keys(subjects) as N[];
-	for (let warm = 0; warm < 3; warm++) for (const name of names) await timeBatch(subjects[name], calls);
-	const times = Object.fromEntries(names.map(name => [name, [] as number[]])) as Record<N, number[]>;
-	for (let round = 0; round < rounds; round++) {
-		const order = names.map((_, index) => names[(index + round) % names.length]!);
-		const best = new Map<N, number>();
-		for (let rep = 0; rep < reps; rep++) {
-			for (const name of order) {
-				const ns = await timeBatch(subjects[name], calls);
-				best.set(name, Math.min(best.get(name) ?? Number.POSITIVE_INFINITY, ns));
-			}
-		}
-		for (const name of names) times[name].push(best.get(name)!);
-	}
-	return times;
-}
-
-/** Median over rounds of subject / reference, both measured in the same round. */
-function medianRatio(subject: number[], reference: number[]): number {
-	return median(subject.map((value, index) => value / reference[index]!));
-}
 
 function filledLru(options: {fetchMethod?: LRUCache.Fetcher<string, {id: string}>} = {}): LRUCache<string, {id: string}> {
 	const cache = new LRUCache<string, {id: string}>({max: 1000, ttl: TTL_MS, ...options});
@@ -137,6 +98,7 @@ function oursFetches(cache: {fetch(key: string): Promise<{id: string}>}): Batch 
 export const section: BenchSection = {
 	name: 'cache',
 	description: 'perftop cache (stats via lru-cache status + dispose) vs bare lru-cache, same options (max 1000, ttl 1 h)',
+	goals: [{id: 'cache-get-overhead', limit: 2, unit: 'x'}],
 	async run(context: BenchContext): Promise<void> {
 		const monitor = new PerformanceMonitor({samplers: false, alerts: false});
 		const load = (key: string) => ({id: key});
@@ -160,25 +122,24 @@ export const section: BenchSection = {
 				bareSet: bareSets(bareSet, values),
 				oursSet: oursSets(oursSet, values),
 			},
-			context.rounds,
-			calls,
+			{rounds: context.rounds, calls},
 		);
-		const async = await interleave({bareFetch: bareFetches(bareFetch), oursFetch: oursFetches(ours)}, context.rounds, calls / 10);
+		const async = await interleave({bareFetch: bareFetches(bareFetch), oursFetch: oursFetches(ours)}, {rounds: context.rounds, calls: calls / 10});
 
-		const bareGet = median(sync.bareGet);
+		const bareGet = medianOf(sync.bareGet);
 		context.row({name: 'reference: bare lru-cache get hit', value: bareGet, unit: 'ns', ratio: 1});
-		context.row({name: 'bare lru-cache get hit with a reused {status}', value: median(sync.bareStatusGet), unit: 'ns', ratio: medianRatio(sync.bareStatusGet, sync.bareGet), note: 'what lru-cache charges for filling status'});
-		context.row({name: 'perftop cache get hit', value: median(sync.oursGet), unit: 'ns', ratio: medianRatio(sync.oursGet, sync.bareGet)});
-		context.row({name: 'bare lru-cache get miss', value: median(sync.bareMiss), unit: 'ns'});
-		context.row({name: 'perftop cache get miss', value: median(sync.oursMiss), unit: 'ns', ratio: medianRatio(sync.oursMiss, sync.bareMiss), note: 'ratio to bare miss'});
-		context.row({name: 'bare lru-cache set (replace)', value: median(sync.bareSet), unit: 'ns'});
-		context.row({name: 'perftop cache set (replace)', value: median(sync.oursSet), unit: 'ns', ratio: medianRatio(sync.oursSet, sync.bareSet), note: 'ratio to bare set'});
-		context.row({name: 'bare lru-cache fetch hit (awaited)', value: median(async.bareFetch), unit: 'ns'});
-		context.row({name: 'perftop cache fetch hit (awaited)', value: median(async.oursFetch), unit: 'ns', ratio: medianRatio(async.oursFetch, async.bareFetch), note: 'ratio to bare fetch'});
+		context.row({name: 'bare lru-cache get hit with a reused {status}', value: medianOf(sync.bareStatusGet), unit: 'ns', ratio: medianRatio(sync.bareStatusGet, sync.bareGet), note: 'what lru-cache charges for filling status'});
+		context.row({name: 'perftop cache get hit', value: medianOf(sync.oursGet), unit: 'ns', ratio: medianRatio(sync.oursGet, sync.bareGet)});
+		context.row({name: 'bare lru-cache get miss', value: medianOf(sync.bareMiss), unit: 'ns'});
+		context.row({name: 'perftop cache get miss', value: medianOf(sync.oursMiss), unit: 'ns', ratio: medianRatio(sync.oursMiss, sync.bareMiss), note: 'ratio to bare miss'});
+		context.row({name: 'bare lru-cache set (replace)', value: medianOf(sync.bareSet), unit: 'ns'});
+		context.row({name: 'perftop cache set (replace)', value: medianOf(sync.oursSet), unit: 'ns', ratio: medianRatio(sync.oursSet, sync.bareSet), note: 'ratio to bare set'});
+		context.row({name: 'bare lru-cache fetch hit (awaited)', value: medianOf(async.bareFetch), unit: 'ns'});
+		context.row({name: 'perftop cache fetch hit (awaited)', value: medianOf(async.oursFetch), unit: 'ns', ratio: medianRatio(async.oursFetch, async.bareFetch), note: 'ratio to bare fetch'});
 		context.goal({id: 'cache-get-overhead', measured: medianRatio(sync.oursGet, sync.bareGet), limit: 2, unit: 'x', note: 'perftop get hit / bare lru-cache get hit, median of per-round ratios'});
 
 		const stats = ours.getStats();
-		if (stats.hits === 0 || stats.misses === 0) context.log(`warning: the perftop cache counted no hits or misses (${sinkValue})`);
+		if (stats.hits === 0 || stats.misses === 0) context.log(`warning: the perftop cache counted no hits or misses (${sinkState()})`);
 		monitor.cacheRegistry.stop();
 	},
 };

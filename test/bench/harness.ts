@@ -33,6 +33,11 @@ export interface Goal {
 	holds: boolean;
 	/** Why the goal was not measured; present only then. */
 	notMeasured?: string;
+	/**
+	 * Why the measurement does not count (e.g. the load generator was saturated, so the figure says more about
+	 * the bench than about perftop); present only then. A goal with a figure that is not valid does not hold.
+	 */
+	notValid?: string;
 	unit?: string;
 	note?: string;
 }
@@ -47,7 +52,7 @@ export interface GoalSpec {
 	unit?: string;
 }
 
-/** What {@link BenchContext.goal} takes: a measured figure against its limit. */
+/** What {@link BenchContext.goal} takes: a measured figure against its limit (and, if so, why it is not valid). */
 export type GoalInput = Omit<Goal, 'section' | 'holds' | 'direction' | 'notMeasured' | 'measured'> & {measured: number; direction?: 'max' | 'min'};
 
 /** What {@link BenchContext.notMeasured} takes: the goal and the reason it could not be measured. */
@@ -125,10 +130,12 @@ export function createContext(section: string, report: BenchReport, options: {ro
 				return;
 			}
 			const direction = goal.direction ?? 'max';
-			const holds = direction === 'max' ? goal.measured <= goal.limit : goal.measured >= goal.limit;
+			const within = direction === 'max' ? goal.measured <= goal.limit : goal.measured >= goal.limit;
+			const holds = within && goal.notValid === undefined;
 			report.goals.push({...goal, section, direction, holds});
 			const sign = direction === 'max' ? '<=' : '>=';
-			console.log(`  GOAL ${goal.id.padEnd(32)} measured ${format(goal.measured)}${goal.unit ?? ''} ${sign} ${format(goal.limit)}${goal.unit ?? ''}  ${holds ? 'HOLDS' : 'FAILS'}${goal.note ? `  (${goal.note})` : ''}`);
+			const verdict = goal.notValid === undefined ? (holds ? 'HOLDS' : 'FAILS') : `NOT VALID (${goal.notValid})`;
+			console.log(`  GOAL ${goal.id.padEnd(32)} measured ${format(goal.measured)}${goal.unit ?? ''} ${sign} ${format(goal.limit)}${goal.unit ?? ''}  ${verdict}${goal.note ? `  (${goal.note})` : ''}`);
 		},
 		notMeasured(goal) {
 			const direction = goal.direction ?? 'max';
@@ -185,12 +192,14 @@ export async function measurePart(context: BenchContext, goals: readonly GoalSpe
 	}
 }
 
-/** The summary line: "N of M goals hold", then the failing and the not-measured goals by id. */
+/** The summary line: "N of M goals hold", then the failing, not valid and not-measured goals by id. */
 export function summarize(goals: readonly Goal[]): string {
 	const holding = goals.filter(goal => goal.holds).length;
-	const failing = goals.filter(goal => !goal.holds && goal.measured !== null).map(goal => goal.id);
+	const list = (label: string, ids: string[]): string => (ids.length > 0 ? `; ${label}: ${ids.join(', ')}` : '');
+	const failing = goals.filter(goal => !goal.holds && goal.measured !== null && goal.notValid === undefined).map(goal => goal.id);
+	const invalid = goals.filter(goal => goal.measured !== null && goal.notValid !== undefined).map(goal => goal.id);
 	const missing = goals.filter(goal => goal.measured === null).map(goal => goal.id);
-	return `${holding} of ${goals.length} goals hold${failing.length > 0 ? `; failing: ${failing.join(', ')}` : ''}${missing.length > 0 ? `; not measured: ${missing.join(', ')}` : ''}`;
+	return `${holding} of ${goals.length} goals hold${list('failing', failing)}${list('not valid', invalid)}${list('not measured', missing)}`;
 }
 
 function errorText(error: unknown): string {

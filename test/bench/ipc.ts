@@ -28,7 +28,9 @@ interface Measured {
 class HostChild {
 	readonly child: ChildProcess;
 	readonly ready: Promise<string>;
-	readonly #waiting = new Map<string, Array<(json: string) => void>>();
+	readonly #waiting = new Map<string, Array<{resolve: (json: string) => void; reject: (error: Error) => void}>>();
+	/** Set when the host has exited. */
+	#exit: Error | null = null;
 
 	constructor(socket: string, extra: string[] = []) {
 		this.child = spawn(process.execPath, ['--import', 'tsx', '--conditions=source', join(here, '..', 'fixtures', 'hosts', 'bench-host.ts'), socket, ...extra], {
@@ -36,18 +38,33 @@ class HostChild {
 			env: {...process.env, PERFTOP_QUIET_FAULTS: '1'},
 		});
 		let ready: (path: string) => void;
-		this.ready = new Promise(resolve => (ready = resolve));
+		let failed: (error: Error) => void;
+		this.ready = new Promise((resolve, reject) => {
+			ready = resolve;
+			failed = reject;
+		});
 		createInterface({input: this.child.stdout!}).on('line', line => {
 			const [tag, ...rest] = line.split(' ');
 			if (tag === 'READY') ready(rest.join(' '));
-			else this.#waiting.get(tag!)?.shift()?.(rest.join(' '));
+			else this.#waiting.get(tag!)?.shift()?.resolve(rest.join(' '));
 		});
+		// A host that dies fails whatever waits on it (the section then reports its goals as not measured).
+		this.child.once('exit', (code, signal) => {
+			this.#exit = new Error(`the bench host exited (${signal ?? `code ${code}`})`);
+			failed(this.#exit);
+			for (const list of this.#waiting.values()) for (const waiter of list.splice(0)) waiter.reject(this.#exit);
+		});
+		this.child.once('error', error => failed(error));
 	}
 
 	ask<T>(command: string, tag: string): Promise<T> {
-		return new Promise(resolve => {
+		return new Promise((resolve, reject) => {
+			if (this.#exit) {
+				reject(this.#exit);
+				return;
+			}
 			const list = this.#waiting.get(tag) ?? [];
-			list.push(json => resolve(JSON.parse(json) as T));
+			list.push({resolve: json => resolve(JSON.parse(json) as T), reject});
 			this.#waiting.set(tag, list);
 			this.child.stdin!.write(`${command}\n`);
 		});
@@ -128,6 +145,10 @@ async function measureHost(ctx: Parameters<BenchSection['run']>[0], extra: strin
 export const section: BenchSection = {
 	name: 'ipc',
 	description: `host event-loop delay with ${CLIENTS} clients subscribed at 10 Hz vs none`,
+	goals: [
+		{id: 'ipc-loop-delay-16-clients', limit: 2, unit: ' ms'},
+		{id: 'ipc-metrics-exact', limit: 0, unit: ' calls'},
+	],
 	async run(ctx) {
 		const real = await measureHost(ctx, []);
 		ctx.row({name: 'host loop delay p99, no clients', value: median(real.idle), unit: 'ms'});

@@ -3,7 +3,8 @@
  * (process + system sampler) against the same process with no sampler, and the host's event-loop delay with
  * the system sampler running at its attached rate (1 Hz; the goal) and at 10 Hz (a stress run that makes
  * any blocking show) against no sampler and against the naive way (systeminformation called on the main
- * thread at 10 Hz). Periods are interleaved within each round; figures are medians over rounds.
+ * thread at 10 Hz). Periods are interleaved within each round, in an order that rotates from round to round
+ * (so no subject always runs first, or right after the same neighbour); figures are medians over rounds.
  */
 import {createRequire} from 'node:module';
 import {monitorEventLoopDelay, performance} from 'node:perf_hooks';
@@ -83,6 +84,12 @@ async function perSample(options: SamplerOptions, watched: boolean, count: numbe
 	return (cpu.user + cpu.system) / count;
 }
 
+/** `names` starting at position `round` (mod its length), wrapping around. */
+function rotated<T>(names: readonly T[], round: number): T[] {
+	const shift = round % names.length;
+	return [...names.slice(shift), ...names.slice(0, shift)];
+}
+
 async function run(ctx: BenchContext): Promise<void> {
 	const si = createRequire(import.meta.url)('systeminformation') as Si;
 	const count = ctx.quick ? 50 : 200;
@@ -99,17 +106,13 @@ async function run(ctx: BenchContext): Promise<void> {
 	const attachedWorker = ours({intervalMs: 1000, system: {source: 'worker'}});
 	const fast = ours({intervalMs: 100, system: {source: 'proc'}});
 	const fastWorker = ours({intervalMs: 100, system: {source: 'worker'}});
+	const cpuSubjects = {off: null, ours: attached, worker: attachedWorker};
+	const loopSubjects = {off: null, attached, ours: fast, worker: fastWorker, naive: naive(si, 100)};
 	const cpu = {off: [] as number[], ours: [] as number[], worker: [] as number[]};
 	const loop = {off: [] as PeriodResult[], attached: [] as PeriodResult[], ours: [] as PeriodResult[], worker: [] as PeriodResult[], naive: [] as PeriodResult[]};
 	for (let round = 0; round < ctx.rounds; round++) {
-		cpu.off.push((await period(null, cpuMs, false)).cpuPercent);
-		cpu.ours.push((await period(attached, cpuMs, false)).cpuPercent);
-		cpu.worker.push((await period(attachedWorker, cpuMs, false)).cpuPercent);
-		loop.off.push(await period(null, loopMs, true));
-		loop.attached.push(await period(attached, loopMs, true));
-		loop.ours.push(await period(fast, loopMs, true));
-		loop.worker.push(await period(fastWorker, loopMs, true));
-		loop.naive.push(await period(naive(si, 100), loopMs, true));
+		for (const name of rotated(Object.keys(cpuSubjects) as Array<keyof typeof cpuSubjects>, round)) cpu[name].push((await period(cpuSubjects[name], cpuMs, false)).cpuPercent);
+		for (const name of rotated(Object.keys(loopSubjects) as Array<keyof typeof loopSubjects>, round)) loop[name].push(await period(loopSubjects[name], loopMs, true));
 	}
 	const added = (list: number[]) => median(list.map((value, i) => value - cpu.off[i]!));
 	ctx.row({name: 'process CPU, no sampler (reference)', value: median(cpu.off), unit: '%'});
@@ -133,5 +136,9 @@ async function run(ctx: BenchContext): Promise<void> {
 export const section: BenchSection = {
 	name: 'sampler',
 	description: 'cost of process/system sampling to the host: CPU at 1 Hz attached, added event-loop delay',
+	goals: [
+		{id: 'sampler-cpu', limit: 0.5, unit: '%'},
+		{id: 'sampler-loop-delay', limit: 1, unit: 'ms'},
+	],
 	run,
 };
