@@ -1,0 +1,490 @@
+/**
+ * `perftop/fastify`: times a Fastify app's hooks and route handlers per plugin, and records each plugin's
+ * register time and memory as its load.
+ *
+ * Who added a hook: avvio loads plugins one at a time, and a plugin's function (until it calls `done` or its
+ * promise settles) is the only code adding hooks and routes then. The adapter wraps every plugin function at
+ * `register` (keeping the symbols Fastify reads on it: `skip-override`, `plugin-meta`, `fastify.display-name`)
+ * and so always knows which plugin is running. A hook or route added while none runs belongs to the encapsulation
+ * context it is added on: the plugin that context was created for, or the app itself, shown as `(app)`.
+ * (`this.pluginName` cannot tell: it names the chain of plugins registered in a context, so at the root it ends
+ * with whichever plugin was registered last.)
+ *
+ * Hooks that other plugins add to a route's options in an `onRoute` hook (as @fastify/rate-limit does) belong
+ * to the plugin whose `onRoute` hook added them: each `onRoute` hook is wrapped, and the functions that appear
+ * in the route options while it runs are timed under its plugin. The route's own hooks (and its handler, as an
+ * operation named like `GET /orders/:id`) belong to the plugin that declared the route.
+ *
+ * Timing: a hook that declares Fastify's `done` is timed until `done` is called (what `done()` runs next, the
+ * rest of the request's pipeline, is not charged to it); a promise it returns ends the timing too if it settles
+ * first, and the call is counted once. Other hooks and handlers are timed to their return or their promise's
+ * settlement. Every wrapper keeps the length, the prototype (an `async function` stays one) and the own
+ * properties of the function it wraps, so Fastify's own checks (`FST_ERR_HOOK_INVALID_ASYNC_HANDLER`,
+ * `FST_ERR_PLUGIN_INVALID_ASYNC_HANDLER`) see what they would see without the adapter.
+ */
+import {createRequire} from 'node:module';
+import {basename, extname} from 'node:path';
+import type {FastifyInstance, FastifyPluginCallback} from 'fastify';
+import type {PerformanceMonitor} from '../index.js';
+
+/** Options of {@link instrumentFastify} and of the {@link perftopFastify} plugin. */
+export interface FastifyInstrumentationOptions {
+	/** The monitor that records the hooks, handlers and plugin loads (see `PerformanceMonitor`). */
+	monitor: PerformanceMonitor;
+	/**
+	 * The plugin name of hooks and routes that belong to the app itself (added outside any plugin).
+	 * @default '(app)'
+	 */
+	appName?: string;
+	/**
+	 * The operation of the per-request total series, recorded from `reply.elapsedTime` when the response has
+	 * been sent (an error for status 500 and above); `false` records none.
+	 * @default 'request'
+	 */
+	requestOp?: string | false;
+}
+
+type AnyFunction = (...args: any[]) => any;
+
+/** What the adapter touches on a Fastify instance (the real type's generics are not needed here). */
+interface Instance {
+	register: AnyFunction;
+	addHook: AnyFunction;
+}
+
+/** Route options as an `onRoute` hook sees them. */
+type RouteOptions = Record<string, unknown> & {method?: string | string[]; url?: string; handler?: unknown};
+
+const SKIP_OVERRIDE = Symbol.for('skip-override');
+const DISPLAY_NAME = Symbol.for('fastify.display-name');
+const PLUGIN_META = Symbol.for('plugin-meta');
+
+/**
+ * Request lifecycle hooks (the ones a route's options can carry too), with the argument index of the `done`
+ * callback Fastify passes them. A hook declares `done` when its `length` is greater than that index.
+ */
+const LIFECYCLE_DONE_AT: Readonly<Record<string, number>> = {
+	onRequest: 2,
+	preParsing: 3,
+	preValidation: 2,
+	preHandler: 2,
+	preSerialization: 3,
+	onSend: 3,
+	onResponse: 2,
+	onError: 3,
+	onTimeout: 2,
+	onRequestAbort: 1,
+};
+const LIFECYCLE_HOOKS = Object.keys(LIFECYCLE_DONE_AT);
+
+/** Application hooks timed like lifecycle hooks (`onRoute` is handled apart), with their `done` index (-1: none). */
+const APPLICATION_DONE_AT: Readonly<Record<string, number>> = {
+	onRegister: -1,
+	onReady: 0,
+	onListen: 0,
+	preClose: 0,
+	onClose: 1,
+};
+
+/** Apps already instrumented (a second call is a no-op). */
+const instrumentedApps = new WeakSet<object>();
+
+/**
+ * Instruments a Fastify app: call it right after `Fastify()`, before any `register`. Every hook a plugin adds
+ * (with `addHook`, or to route options from an `onRoute` hook) is timed under that plugin (op = the hook's name,
+ * kind `hook`); every route's handler under the plugin that declared it (op `GET /orders/:id`, kind
+ * `operation`); every plugin's register time (self time: plugins it registers are charged to themselves) and
+ * heap growth are its load; and one `request` series gets each request's `reply.elapsedTime`.
+ *
+ * Returns the undo: plugins and hooks registered after it are no longer wrapped. Fastify cannot remove hooks,
+ * so the ones already added keep recording (a disabled monitor records nothing).
+ *
+ * @example
+ * ```ts
+ * const app = Fastify();
+ * instrumentFastify(app, {monitor});
+ * await app.register(cors);
+ * ```
+ */
+export function instrumentFastify(app: FastifyInstance, options: FastifyInstrumentationOptions): () => void {
+	const target = app as unknown as Instance;
+	if (instrumentedApps.has(target)) return () => {};
+	instrumentedApps.add(target);
+	return new FastifyInstrumentation(target, options).undo;
+}
+
+/**
+ * {@link instrumentFastify} as a Fastify plugin (it does not create an encapsulation context). It can only
+ * see plugins registered after it has loaded, so await it first:
+ *
+ * ```ts
+ * await app.register(perftopFastify, {monitor});
+ * ```
+ */
+export const perftopFastify: FastifyPluginCallback<FastifyInstrumentationOptions> = Object.assign(
+	function perftop(instance: FastifyInstance, options: FastifyInstrumentationOptions, done: (error?: Error) => void): void {
+		instrumentFastify(instance, options);
+		done();
+	},
+	{[SKIP_OVERRIDE]: true, [DISPLAY_NAME]: 'perftop', [PLUGIN_META]: {name: 'perftop'}},
+);
+
+/** The state of one instrumented app. */
+class FastifyInstrumentation {
+	readonly #monitor: PerformanceMonitor;
+	readonly #appName: string;
+	/** The plugin whose function is running now (avvio runs one at a time), or null. */
+	#current: string | null = null;
+	/** Encapsulation contexts by the plugin they were created for. */
+	readonly #owners = new WeakMap<object, string>();
+	/** Plugin wrappers by plugin function. */
+	readonly #plugins = new WeakMap<AnyFunction, AnyFunction>();
+	/** Functions this adapter made (never wrapped again). */
+	readonly #made = new WeakSet<AnyFunction>();
+	/** GET routes by declared handler and url: their op and declared hook functions (see #route). */
+	readonly #getRoutes = new WeakMap<AnyFunction, Map<string, {op: string; hooks: Set<unknown>}>>();
+	#anonymous = 0;
+	readonly undo: () => void;
+
+	constructor(app: Instance, options: FastifyInstrumentationOptions) {
+		this.#monitor = options.monitor;
+		this.#appName = options.appName ?? '(app)';
+		const originalRegister = app.register;
+		const originalAddHook = app.addHook;
+		const registerOwn = Object.getOwnPropertyDescriptor(app, 'register');
+		const addHookOwn = Object.getOwnPropertyDescriptor(app, 'addHook');
+		const self = this;
+		// Own properties of the instance given; encapsulation contexts created later inherit them.
+		Object.defineProperty(app, 'register', {
+			value: function register(this: unknown, plugin: unknown, pluginOptions: unknown) {
+				return originalRegister.call(this, self.#plugin(plugin), pluginOptions);
+			},
+			writable: true,
+			configurable: true,
+			enumerable: registerOwn?.enumerable ?? true,
+		});
+		Object.defineProperty(app, 'addHook', {
+			value: function addHook(this: object, name: unknown, fn: unknown) {
+				return originalAddHook.call(this, name, self.#hook(this, name, fn));
+			},
+			writable: true,
+			configurable: true,
+			enumerable: addHookOwn?.enumerable ?? true,
+		});
+		// The adapter's own hooks, added first: its onRoute hook sees each route's options before any plugin's.
+		originalAddHook.call(app, 'onRoute', function perftopRoute(this: object, route: RouteOptions) {
+			self.#route(this, route);
+		});
+		const requestOp = options.requestOp ?? 'request';
+		if (requestOp !== false) {
+			const monitor = this.#monitor;
+			const ok = {error: false};
+			const failed = {error: true};
+			originalAddHook.call(app, 'onResponse', function perftopRequest(_request: unknown, reply: {elapsedTime: number; statusCode: number}, done: () => void) {
+				monitor.record(requestOp, reply.elapsedTime, reply.statusCode >= 500 ? failed : ok);
+				done();
+			});
+		}
+		let undone = false;
+		this.undo = () => {
+			if (undone) return;
+			undone = true;
+			restore(app, 'register', registerOwn);
+			restore(app, 'addHook', addHookOwn);
+		};
+	}
+
+	/** Who a hook or route added now on `instance` belongs to. */
+	#ownerOf(instance: object): string {
+		if (this.#current !== null) return this.#current;
+		for (let at: object | null = instance; at !== null; at = Object.getPrototypeOf(at) as object | null) {
+			const owner = this.#owners.get(at);
+			if (owner !== undefined) return owner;
+		}
+		return this.#appName;
+	}
+
+	// ---- plugins ----
+
+	/** What `register` gets instead of `plugin`: a function, a bundled module or a promise of one, wrapped. */
+	#plugin(plugin: unknown): unknown {
+		try {
+			if (typeof plugin === 'function') return this.#pluginWrapper(plugin as AnyFunction);
+			if (plugin !== null && typeof plugin === 'object') {
+				const inner = (plugin as {default?: unknown}).default;
+				if (typeof inner === 'function') return this.#pluginWrapper(inner as AnyFunction);
+				if (typeof (plugin as {then?: unknown}).then === 'function') {
+					// `register(import('./plugin.js'))`: avvio takes the module's default export when it resolves.
+					return (plugin as PromiseLike<unknown>).then(loaded => {
+						const fn = loaded !== null && typeof loaded === 'object' && typeof (loaded as {default?: unknown}).default === 'function' ? (loaded as {default: AnyFunction}).default : loaded;
+						return typeof fn === 'function' ? this.#safeWrapper(fn as AnyFunction) : loaded;
+					});
+				}
+			}
+		} catch (error) {
+			this.#monitor.faults.report('plugin-wrap', error);
+		}
+		return plugin;
+	}
+
+	#safeWrapper(fn: AnyFunction): AnyFunction {
+		try {
+			return this.#pluginWrapper(fn);
+		} catch (error) {
+			this.#monitor.faults.report('plugin-wrap', error);
+			return fn;
+		}
+	}
+
+	/** The wrapper of a plugin function: the same one for the same function. */
+	#pluginWrapper(fn: AnyFunction): AnyFunction {
+		if (this.#made.has(fn)) return fn;
+		const known = this.#plugins.get(fn);
+		if (known !== undefined) return known;
+		const {name, file} = this.#pluginName(fn);
+		const encapsulated = !(fn as unknown as Record<symbol, unknown>)[SKIP_OVERRIDE];
+		const self = this;
+		const wrapper = function (this: unknown, instance: object, pluginOptions: unknown, done: (error?: unknown) => void): unknown {
+			return self.#runPlugin(fn, name, file, encapsulated, this, instance, pluginOptions, done);
+		};
+		copyFunctionTraits(fn, wrapper);
+		// Fastify names a plugin by the module that exports it when nothing else names it; the wrapper is no
+		// module's export, so it carries that name explicitly.
+		if (file !== null && (fn as unknown as Record<symbol, unknown>)[DISPLAY_NAME] === undefined) {
+			Object.defineProperty(wrapper, DISPLAY_NAME, {value: file, configurable: true, writable: true, enumerable: false});
+		}
+		this.#plugins.set(fn, wrapper);
+		this.#made.add(wrapper);
+		return wrapper;
+	}
+
+	/**
+	 * A plugin's name as perftop shows it: its display name (fastify-plugin's `name`), its metadata name, its
+	 * function name, the module file that exports it, or `(anonymous N)`.
+	 */
+	#pluginName(fn: AnyFunction): {name: string; file: string | null} {
+		const marks = fn as unknown as Record<symbol, unknown>;
+		const file = marks[DISPLAY_NAME] === undefined ? moduleOf(fn) : null;
+		const display = marks[DISPLAY_NAME];
+		if (typeof display === 'string' && display !== '') return {name: display, file};
+		const meta = marks[PLUGIN_META] as {name?: unknown} | undefined;
+		if (typeof meta?.name === 'string' && meta.name !== '') return {name: meta.name, file};
+		if (fn.name !== '' && fn.name !== 'default') return {name: fn.name, file};
+		if (file !== null) return {name: basename(file, extname(file)), file};
+		return {name: `(anonymous ${++this.#anonymous})`, file};
+	}
+
+	/** Runs a plugin function as avvio would, with the adapter knowing it runs, and records its load. */
+	#runPlugin(fn: AnyFunction, name: string, file: string | null, encapsulated: boolean, self: unknown, instance: object, pluginOptions: unknown, done: (error?: unknown) => void): unknown {
+		const previous = this.#current;
+		this.#current = name;
+		if (encapsulated && instance !== null && typeof instance === 'object') this.#owners.set(instance, name);
+		let finished = false;
+		const finish = (): void => {
+			if (finished) return;
+			finished = true;
+			this.#current = previous;
+		};
+		const loadOptions = file === null ? {} : {source: file};
+		if (fn.length >= 3) {
+			// Callback style: loaded when it calls done (or when a promise it returns settles).
+			let settle: (error: unknown) => void = () => {};
+			const called = new Promise<void>((resolve, reject) => {
+				settle = error => (error === undefined || error === null ? resolve() : reject(error));
+			});
+			const callback = function (this: unknown, error?: unknown): unknown {
+				finish();
+				settle(error);
+				return done.apply(this, arguments as unknown as [unknown]);
+			};
+			let returned: unknown;
+			let measured: unknown;
+			try {
+				measured = this.#monitor.measureLoad(
+					name,
+					() => {
+						returned = fn.call(self, instance, pluginOptions, callback);
+						return isThenable(returned) ? returned : called;
+					},
+					loadOptions,
+				);
+			} catch (error) {
+				finish();
+				throw error;
+			}
+			if (isThenable(returned)) {
+				(measured as PromiseLike<unknown>).then(finish, finish);
+				return measured;
+			}
+			// The failure reaches avvio through done; the load record already has it.
+			(measured as Promise<unknown>).catch(() => {});
+			return returned;
+		}
+		let result: unknown;
+		try {
+			result = this.#monitor.measureLoad(name, () => fn.call(self, instance, pluginOptions, done), loadOptions);
+		} catch (error) {
+			finish();
+			throw error;
+		}
+		if (isThenable(result)) {
+			result.then(finish, finish);
+			return result;
+		}
+		finish();
+		return result;
+	}
+
+	// ---- hooks ----
+
+	/** What `addHook(name, fn)` gets instead of `fn` on `instance`. */
+	#hook(instance: object, name: unknown, fn: unknown): unknown {
+		if (typeof fn !== 'function' || typeof name !== 'string' || this.#made.has(fn as AnyFunction)) return fn;
+		try {
+			const owner = this.#ownerOf(instance);
+			if (name === 'onRoute') return this.#onRouteWrapper(fn as AnyFunction, owner);
+			const doneAt = LIFECYCLE_DONE_AT[name] ?? APPLICATION_DONE_AT[name];
+			// An unknown hook name: Fastify rejects it with its own error.
+			if (doneAt === undefined) return fn;
+			return this.#timedHook(fn as AnyFunction, name, owner, doneAt);
+		} catch (error) {
+			this.#monitor.faults.report('plugin-wrap', error);
+			return fn;
+		}
+	}
+
+	/** A hook timed under `owner`: until its `done` when it declares one (and is not async), else as a call. */
+	#timedHook(fn: AnyFunction, name: string, owner: string, doneAt: number): AnyFunction {
+		if (this.#made.has(fn) || this.#monitor.unwrap(fn) !== fn) return fn;
+		const declaresDone = doneAt >= 0 && fn.length > doneAt && !isAsyncFunction(fn);
+		const wrapper = this.#monitor.wrap(fn, declaresDone ? {op: name, plugin: owner, kind: 'hook', callback: doneAt} : {op: name, plugin: owner, kind: 'hook'});
+		this.#made.add(wrapper);
+		return wrapper;
+	}
+
+	/**
+	 * An `onRoute` hook of plugin `owner`, timed, that also times the hooks it adds to the route's options
+	 * under `owner`.
+	 */
+	#onRouteWrapper(fn: AnyFunction, owner: string): AnyFunction {
+		const timed = this.#monitor.wrap(fn, {op: 'onRoute', plugin: owner, kind: 'hook'});
+		const self = this;
+		const wrapper = function (this: unknown, route: RouteOptions): unknown {
+			const before = hookFunctions(route);
+			const result = timed.apply(this, arguments as unknown as [RouteOptions]);
+			self.#adopt(route, owner, fn => before.has(fn));
+			return result;
+		};
+		copyFunctionTraits(fn, wrapper);
+		this.#made.add(wrapper);
+		return wrapper;
+	}
+
+	/**
+	 * The adapter's own `onRoute` hook: the route's own hooks and handler belong to the plugin declaring it.
+	 * Fastify's automatic HEAD route for a GET route reuses the GET route's handler and hooks (counted in the
+	 * GET route's series) and adds its own `onSend` function, which is Fastify's and stays untimed.
+	 */
+	#route(instance: object, route: RouteOptions): void {
+		try {
+			const owner = this.#ownerOf(instance);
+			const handler = route.handler;
+			const url = route.url ?? '';
+			if (typeof handler !== 'function') return;
+			const declared = hookFunctions(route);
+			const get = route.method === 'HEAD' ? this.#getRoutes.get(handler as AnyFunction)?.get(url) : undefined;
+			const op = get?.op ?? `${Array.isArray(route.method) ? route.method.join(',') : String(route.method)} ${url}`;
+			if (get) this.#adopt(route, owner, fn => !get.hooks.has(fn));
+			else {
+				this.#adopt(route, owner, () => false);
+				if (route.method === 'GET' || (Array.isArray(route.method) && route.method.includes('GET'))) {
+					let byUrl = this.#getRoutes.get(handler as AnyFunction);
+					if (!byUrl) this.#getRoutes.set(handler as AnyFunction, (byUrl = new Map()));
+					byUrl.set(url, {op, hooks: declared});
+				}
+			}
+			if (!this.#made.has(handler as AnyFunction) && this.#monitor.unwrap(handler as AnyFunction) === handler) {
+				const wrapper = this.#monitor.wrap(handler as AnyFunction, {op, plugin: owner, kind: 'operation'});
+				this.#made.add(wrapper);
+				route.handler = wrapper;
+			}
+		} catch (error) {
+			this.#monitor.faults.report('plugin-wrap', error);
+		}
+	}
+
+	/**
+	 * Times the lifecycle hooks in `route`'s options under `owner`, except those `skip` names and those already
+	 * timed. A list that changes is replaced by a new array (the route's options may share it with the user's
+	 * object).
+	 */
+	#adopt(route: RouteOptions, owner: string, skip: (fn: unknown) => boolean): void {
+		for (const name of LIFECYCLE_HOOKS) {
+			const value = route[name];
+			const doneAt = LIFECYCLE_DONE_AT[name]!;
+			const adopt = (fn: unknown): unknown => (typeof fn === 'function' && !skip(fn) ? this.#timedHook(fn as AnyFunction, name, owner, doneAt) : fn);
+			if (typeof value === 'function') route[name] = adopt(value);
+			else if (Array.isArray(value)) {
+				const timed = value.map(adopt);
+				if (timed.some((fn, index) => fn !== value[index])) route[name] = timed;
+			}
+		}
+	}
+}
+
+/** The lifecycle hook functions in a route's options. */
+function hookFunctions(route: RouteOptions): Set<unknown> {
+	const found = new Set<unknown>();
+	for (const name of LIFECYCLE_HOOKS) {
+		const value = route[name];
+		if (typeof value === 'function') found.add(value);
+		else if (Array.isArray(value)) for (const fn of value) found.add(fn);
+	}
+	return found;
+}
+
+const AsyncFunctionPrototype = Object.getPrototypeOf(async () => {}) as object;
+
+function isAsyncFunction(fn: AnyFunction): boolean {
+	return Object.getPrototypeOf(fn) === AsyncFunctionPrototype;
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+	return value !== null && (typeof value === 'object' || typeof value === 'function') && typeof (value as {then?: unknown}).then === 'function';
+}
+
+/**
+ * Gives `wrapper` what Fastify and avvio read on `fn`: its own properties and symbols (a property pointing at
+ * `fn` itself, as fastify-plugin's `default`, points at the wrapper), `name`, `length`, its prototype (so an
+ * `async function`'s wrapper is an AsyncFunction) and its source text (Fastify previews anonymous plugins by it).
+ */
+function copyFunctionTraits(fn: AnyFunction, wrapper: AnyFunction): void {
+	for (const key of Reflect.ownKeys(fn)) {
+		if (key === 'prototype' || key === 'arguments' || key === 'caller') continue;
+		const descriptor = Object.getOwnPropertyDescriptor(fn, key)!;
+		if ('value' in descriptor && descriptor.value === fn) descriptor.value = wrapper;
+		Object.defineProperty(wrapper, key, descriptor);
+	}
+	Object.setPrototypeOf(wrapper, Object.getPrototypeOf(fn) as object);
+	Object.defineProperty(wrapper, 'toString', {
+		value: function toString(): string {
+			return Function.prototype.toString.call(fn);
+		},
+		configurable: true,
+		writable: true,
+		enumerable: false,
+	});
+}
+
+const requireCache = createRequire(import.meta.url).cache;
+
+/** The file of the CommonJS module that exports `fn` (as Fastify names such plugins), or null. */
+function moduleOf(fn: AnyFunction): string | null {
+	for (const [file, module] of Object.entries(requireCache)) if (module?.exports === fn) return file;
+	return null;
+}
+
+function restore(target: object, key: string, own: PropertyDescriptor | undefined): void {
+	if (own) Object.defineProperty(target, key, own);
+	else delete (target as Record<string, unknown>)[key];
+}
