@@ -62,15 +62,20 @@ export class PerformanceCache<K extends {}, V extends {}> {
 	readonly #clock: CacheClock;
 	readonly #staleWhileRevalidate: boolean;
 	readonly #faults: Faults;
+	/** False for a disabled monitor's caches: lookups and stores skip the status objects and the counting. */
+	readonly #stats: boolean;
 	#host: CacheHost | null;
 
 	/**
 	 * Makes a cache. Caches made by `monitor.createCache(name, options)` are registered (listed in snapshots,
 	 * cleared by clients, their recent window ticking); one made directly is not.
-	 * Defaults: at most 1000 entries, time to live one hour. Invalid options throw a TypeError.
+	 * Defaults: at most 1000 entries, time to live one hour. Invalid options throw a TypeError. With
+	 * `stats: false` (a disabled monitor's caches) get and set do no statistics work: getStats() then reports
+	 * loads and removals only.
 	 */
-	constructor(name: string, options: CacheOptions<K, V> = {}, host?: CacheHost) {
+	constructor(name: string, options: CacheOptions<K, V> = {}, host?: CacheHost, {stats = true}: {stats?: boolean} = {}) {
 		this.name = name;
+		this.#stats = stats;
 		this.#host = host ?? null;
 		this.#faults = host?.faults ?? new Faults();
 		const window = host ?? STANDALONE_WINDOW;
@@ -81,8 +86,8 @@ export class PerformanceCache<K extends {}, V extends {}> {
 		this.#clock = options.clock ?? performance;
 		this.#staleWhileRevalidate = options.staleWhileRevalidate === true;
 		this.#lru = new LRUCache(toLruOptions(options, {dispose: this.#onDispose, onInsert: this.#onInsert, fetchMethod: this.#fetchMethod}));
-		this.#getOptions = {status: this.#status};
-		this.#setOptions = {status: this.#status};
+		this.#getOptions = stats ? {status: this.#status} : {};
+		this.#setOptions = stats ? {status: this.#status} : {};
 		this.#defaultRequest = this.#load === undefined ? null : {load: this.#load, tags: undefined};
 		this.#defaultFetchOptions = this.#defaultRequest === null ? null : {status: this.#fetchStatus, context: this.#defaultRequest};
 	}
@@ -91,6 +96,7 @@ export class PerformanceCache<K extends {}, V extends {}> {
 
 	/** The value of `key`, or undefined. Counts a hit (a stale hit when a stale value is served) or a miss. */
 	get(key: K): V | undefined {
+		if (!this.#stats) return this.#lru.get(key);
 		const value = this.#lru.get(key, this.#getOptions);
 		if (this.#status.get === 'hit') this.#counters.hits++;
 		else this.#countOtherGet(value);
@@ -113,6 +119,10 @@ export class PerformanceCache<K extends {}, V extends {}> {
 
 	/** Stores `value` under `key` (counted as an add, update or replace). Tags given here replace the key's tags. */
 	set(key: K, value: V, options?: CacheSetOptions): this {
+		if (!this.#stats && options?.tags === undefined && this.#tags.keyCount === 0) {
+			this.#lru.set(key, value, options === undefined ? this.#setOptions : {ttl: options.ttlMs, size: options.size});
+			return this;
+		}
 		this.#lru.set(key, value, options === undefined ? this.#setOptions : {status: this.#status, ttl: options.ttlMs, size: options.size});
 		// Adds, updates and replaces are counted by the onInsert hook (stores by loads included).
 		const outcome = this.#status.set;

@@ -36,7 +36,7 @@ export class Busy {
 	/** Clock reading (ns) when the current interval opened; meaningful while inFlight > 0. */
 	since = 0n;
 	/** Clock reading (ns) up to which busy time is accounted for (end of the last closed interval). */
-	until = 0n;
+	until = -(1n << 62n);
 	/** Busy time of the closed intervals, ns. */
 	closedNs = 0;
 

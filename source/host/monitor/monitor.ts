@@ -7,7 +7,7 @@ import {dirname} from 'node:path';
 import type {ClearCacheResult, HeapSnapshotResult, ResetMetricsResult} from '../../protocol/messages.js';
 import type {CacheSummary, HostInfo, MetricsExport, PluginSummary, SeriesExport, SeriesSummary, Snapshot} from '../../protocol/snapshot.js';
 import {AlertEngine} from '../alerts/engine.js';
-import {CacheRegistry, type CacheOptions, type PerformanceCache} from '../cache/registry.js';
+import {CacheRegistry, PerformanceCache, type CacheOptions} from '../cache/registry.js';
 import {HostEvents} from './events.js';
 import {currentHostInfo} from './host-info.js';
 import {Faults, type FaultKind} from '../faults/faults.js';
@@ -319,9 +319,12 @@ export class PerformanceMonitor implements MonitorHandle {
 
 	/**
 	 * Creates a named cache (lru-cache with stats) registered with this monitor, so clients can see and
-	 * clear it. A duplicate name is an error.
+	 * clear it. A duplicate name is an error. A disabled monitor returns a cache without statistics work or
+	 * timers, not registered.
 	 */
 	createCache<K extends {}, V extends {}>(name: string, options?: CacheOptions<K, V>): PerformanceCache<K, V> {
+		// Disabled: the same cache API with no statistics work, not registered, so no window timer either.
+		if (!this.#enabled) return new PerformanceCache<K, V>(name, options, undefined, {stats: false});
 		return this.cacheRegistry.create<K, V>(name, options);
 	}
 
