@@ -11,6 +11,7 @@ import type {Series} from '../../source/host/metrics/series.js';
 import {PluginManager} from '../../source/host/plugins/manager.js';
 import {BUCKET_COUNT} from '../../source/protocol/histogram.js';
 import {measurePart, type BenchContext, type BenchSection, type GoalSpec} from './harness.js';
+import {IMPORT_GOALS, importCost} from './import.js';
 import {compileFresh, interleave, medianAdded, medianAddedOver, medianAddedRatio, medianOf, medianRatio, retainedBytes, type Batch} from './measure.js';
 
 type Impl = (x: number) => unknown;
@@ -581,6 +582,7 @@ const parts: Array<[string, (context: BenchContext) => Promise<void>, (readonly 
 			{id: 'series-bytes', limit: 8192, unit: 'B'},
 		],
 	],
+	['import', importCost, IMPORT_GOALS],
 ];
 
 /** The `core` bench section. */
