@@ -8,8 +8,7 @@ import {writeExport} from './export-file.js';
 import type {MetricsExport} from '../protocol/snapshot.js';
 import {TerminalApp} from '../tui/app.js';
 import {PerftopClient} from '../tui/client/perftop-client.js';
-import {installBoundedMeasure} from '../tui/bounded-measure.js';
-import {installFastOutput} from '../tui/fast-output.js';
+import {installInkPatches, takeInkPatchesNotice} from '../tui/ink-patches.js';
 import {enterAlternateScreen, onSessionEnd} from '../tui/terminal.js';
 import {chooseTheme} from '../tui/theme.js';
 
@@ -34,9 +33,10 @@ export async function runLiveView(options: LiveViewOptions): Promise<number> {
 	const client = new PerftopClient({path: socket, intervalMs, readonly});
 	const theme = chooseTheme(process.env, {color: options.color ? undefined : false});
 	const exportFile = (data: MetricsExport) => writeExport(data, {format: options.exportFormat, dir: options.exportDir});
-	// Same frames as Ink's own assembly and measurement, a fraction of the cost, memory bounded
-	// (fast-output.ts, bounded-measure.ts).
-	await Promise.all([installFastOutput(), installBoundedMeasure(process.stdout)]);
+	// Same frames as Ink's own assembly and measurement, a fraction of the cost, memory bounded; only on the
+	// Ink release they were written for, else Ink's own code and a one-line notice, printed here before the
+	// alternate screen so it stays readable (ink-patches.ts).
+	await installInkPatches(process.stdout);
 	const restoreScreen = enterAlternateScreen(process.stdout);
 	let code = 0;
 	const instance = render(<TerminalApp connection={client} socket={socket} theme={theme} readonly={readonly} intervalMs={intervalMs} exportFile={exportFile} />, {
@@ -56,6 +56,8 @@ export async function runLiveView(options: LiveViewOptions): Promise<number> {
 		client.close();
 		instance.cleanup();
 		restoreScreen();
+		const patchNotice = takeInkPatchesNotice();
+		if (patchNotice !== null) process.stderr.write(`${patchNotice}\n`);
 	}
 	return code;
 }

@@ -1,13 +1,20 @@
 /**
- * Text measurement for Ink 6.8 with bounded memory, same sizes.
+ * Text measurement for Ink 6.8.0 with bounded memory, same sizes.
  *
- * Yoga asks Ink for the size of every text node whose text changed, and Ink keeps every text it ever measured
- * in a module-level Map that is never emptied (and every wrapped text in another). A live view changes tens
- * of lines per snapshot, so that cache grows by megabytes an hour for as long as the TUI runs.
+ * Replaces: the measure function Ink's build/dom.js gives the Yoga node of every `ink-text` node
+ * (`measureTextNode`, through yoga-layout's `Node.prototype.setMeasureFunc`), and with it the module-level
+ * caches of Ink's build/measure-text.js and build/wrap-text.js, which are never emptied: Ink keeps every text
+ * it ever measured and every wrapped text (https://github.com/vadimdemedes/ink/issues/986). A live view changes
+ * tens of lines per snapshot, so those caches grow by megabytes an hour for as long as the TUI runs. Installed
+ * only through ink-patches.ts, which checks Ink's version and falls back to Ink's own measurement.
  *
  * installBoundedMeasure() gives each text node Ink creates from then on a measure function that computes
- * what Ink's computes (the squashed text's widest line and line count, wrapped or truncated to the width
- * when it does not fit) from caches that keep two generations of a bounded size.
+ * what Ink 6.8.0's computes (Ink's own squashTextNodes, then the widest line and line count, wrapped or
+ * truncated to the width when it does not fit) from caches that keep two generations of a bounded size.
+ * Ink 6.8.0's measure-text.js measures the text as it is: an upstream change that strips an IME cursor marker
+ * (U+E000) before measuring is not in that release, which places the cursor with `useCursor()` instead, so
+ * this file does not strip it either (the tests compare sizes and frames with Ink's, a marker included).
+ * A throw inside the replacement hands every node back to Ink's function (see `onError`).
  */
 import {createRequire} from 'node:module';
 import {dirname, join} from 'node:path';
@@ -89,31 +96,49 @@ export function measureCacheSize(): number {
 }
 
 interface InkInternals {
-	instances: WeakMap<object, {rootNode?: InkNode}>;
+	instances: {get(key: object): {rootNode?: InkNode} | undefined};
 	squashTextNodes(node: InkNode): string;
 }
 
 async function loadInkInternals(): Promise<InkInternals> {
 	const build = dirname(createRequire(import.meta.url).resolve('ink'));
-	const load = async <T>(file: string): Promise<T> => ((await import(pathToFileURL(join(build, file)).href)) as {default: T}).default;
-	const [instances, squashTextNodes] = await Promise.all([load<InkInternals['instances']>('instances.js'), load<InkInternals['squashTextNodes']>('squash-text-nodes.js')]);
-	return {instances, squashTextNodes};
+	const load = async (file: string): Promise<unknown> => ((await import(pathToFileURL(join(build, file)).href)) as {default?: unknown}).default;
+	const [instances, squashTextNodes] = await Promise.all([load('instances.js'), load('squash-text-nodes.js')]);
+	if (typeof (instances as {get?: unknown} | undefined)?.get !== 'function') throw new Error("Ink's build/instances.js does not export its instances map");
+	if (typeof squashTextNodes !== 'function') throw new Error("Ink's build/squash-text-nodes.js does not export a function");
+	return {instances: instances as InkInternals['instances'], squashTextNodes: squashTextNodes as InkInternals['squashTextNodes']};
 }
 
 /** Optional check for tests: called with each size computed here and the size Ink's own function gives. */
 export type MeasureCheck = (mine: TextSize, ink: TextSize) => void;
 
-let installed: {prototype: YogaNodePrototype; original: YogaNodePrototype['setMeasureFunc']} | null = null;
+/** Options of {@link installBoundedMeasure}. */
+export interface BoundedMeasureOptions {
+	/** Compares every size with Ink's own (tests; it doubles the measuring work). */
+	check?: MeasureCheck;
+	/**
+	 * Called when the replacement throws while measuring. By then Ink's own function measures every text node,
+	 * the ones already created included; that measurement is answered by Ink's function too.
+	 */
+	onError?: (error: unknown) => void;
+}
+
+let installed: {prototype: YogaNodePrototype; original: YogaNodePrototype['setMeasureFunc']; state: {failed: boolean}} | null = null;
 
 /**
  * Makes text nodes that Ink creates for the app rendered to `stdout` measure with bounded caches (idempotent;
- * the first stdout wins). Resolves with a function that undoes it for nodes created afterwards.
+ * the first stdout wins). Resolves with a function that undoes it for nodes created afterwards. Rejects when
+ * Ink's internals cannot be loaded; the live view goes through ink-patches.ts, which checks Ink's version first.
  */
-export async function installBoundedMeasure(stdout: object, check?: MeasureCheck): Promise<() => void> {
+export async function installBoundedMeasure(stdout: object, options: BoundedMeasureOptions = {}): Promise<() => void> {
 	if (installed) return uninstallBoundedMeasure;
 	const {instances, squashTextNodes} = await loadInkInternals();
-	const prototype = (Yoga as unknown as {Node: {prototype: YogaNodePrototype}}).Node.prototype;
+	const prototype = (Yoga as unknown as {Node?: {prototype?: YogaNodePrototype}}).Node?.prototype;
+	if (typeof prototype?.setMeasureFunc !== 'function') throw new Error('yoga-layout has no Node.prototype.setMeasureFunc');
+	if (installed) return uninstallBoundedMeasure;
 	const original = prototype.setMeasureFunc;
+	const {check, onError} = options;
+	const state = {failed: false};
 	const textNodes = new WeakMap<object, InkNode>();
 
 	const register = (node: InkNode): void => {
@@ -142,14 +167,23 @@ export async function installBoundedMeasure(stdout: object, check?: MeasureCheck
 		if (typeof inkMeasure !== 'function') return original.call(this, inkMeasure);
 		const yogaNode = this;
 		return original.call(this, (width, widthMode, height, heightMode) => {
-			const node = find(yogaNode);
-			if (node === undefined) return inkMeasure(width, widthMode, height, heightMode);
-			const size = measure(node, width);
+			if (state.failed) return inkMeasure(width, widthMode, height, heightMode);
+			let size: TextSize;
+			try {
+				const node = find(yogaNode);
+				if (node === undefined) return inkMeasure(width, widthMode, height, heightMode);
+				size = measure(node, width);
+			} catch (error) {
+				state.failed = true;
+				if (installed?.state === state) uninstallBoundedMeasure();
+				onError?.(error);
+				return inkMeasure(width, widthMode, height, heightMode);
+			}
 			check?.(size, inkMeasure(width, widthMode, height, heightMode));
 			return size;
 		});
 	};
-	installed = {prototype, original};
+	installed = {prototype, original, state};
 	return uninstallBoundedMeasure;
 }
 

@@ -1,18 +1,24 @@
 /**
- * A faster frame assembly for Ink 6.8, byte-for-byte the same output.
+ * A faster frame assembly for Ink 6.8.0, byte-for-byte the same output.
  *
- * Ink turns its render tree into text in `Output#get()`: it allocates one object per screen cell, tokenizes
- * every written line character by character (new caches every frame), and then walks every cell computing
- * the ANSI difference to the previous cell with several Sets and arrays. At 200x60 that is ~12 000 cells and
- * well over 100 000 short-lived objects per frame, whatever is drawn: most of a frame's cost.
+ * Replaces: `Output.prototype.get` of Ink's build/output.js (Ink's `Output#get()`, which turns the render
+ * tree's writes into the frame's text). Installed only through ink-patches.ts, which checks Ink's version and
+ * falls back to Ink's own method; part of the same guarded set as bounded-measure.ts, whose reason is Ink's
+ * unbounded measure caches (https://github.com/vadimdemedes/ink/issues/986).
  *
- * installFastOutput() replaces that method on Ink's Output class with one that produces the same string:
+ * Ink allocates one object per screen cell, tokenizes every written line character by character (new caches
+ * every frame), and then walks every cell computing the ANSI difference to the previous cell with several Sets
+ * and arrays. At 200x60 that is ~12 000 cells and well over 100 000 short-lived objects per frame, whatever is
+ * drawn: most of a frame's cost (bench section `tui`, row "full 200x60 frame with Ink's own assembly/measure").
+ *
+ * installFastOutput() replaces that method with one that produces the same string:
  * - written lines are tokenized once and kept across frames (two generations, bounded), so unchanged lines
  *   cost a map lookup; a new line of printable ASCII, box-drawing and block characters and SGR colour codes
  *   (all the TUI draws) is tokenized by a direct scan, any other line by Ink's own tokenizer;
  * - a cell is a character and a style number in two plain arrays; styles are interned by their ANSI codes;
  * - the ANSI text between two styles is computed once per pair, with the same functions Ink uses.
- * Frames that clip (overflow="hidden") still go through Ink's own method: the TUI does not clip.
+ * Frames that clip (overflow="hidden") still go through Ink's own method: the TUI does not clip. A throw inside
+ * the replacement puts Ink's method back and draws that frame with it (see `onError`).
  */
 import {createRequire} from 'node:module';
 import {pathToFileURL} from 'node:url';
@@ -270,17 +276,38 @@ let installed: {prototype: OutputClass['prototype']; original: OutputClass['prot
 /** Ink's Output class, loaded from the same file Ink itself loads (so it is the class Ink renders with). */
 export async function inkOutputClass(): Promise<OutputClass> {
 	const inkEntry = createRequire(import.meta.url).resolve('ink');
-	const module = (await import(new URL('./output.js', pathToFileURL(inkEntry)).href)) as {default: OutputClass};
+	const module = (await import(new URL('./output.js', pathToFileURL(inkEntry)).href)) as {default?: OutputClass};
+	if (typeof module.default?.prototype?.get !== 'function') throw new Error("Ink's build/output.js has no Output class with a get() method");
 	return module.default;
 }
 
-/** Replaces Ink's frame assembly with the cached one (idempotent). Resolves with a function that undoes it. */
-export async function installFastOutput(): Promise<() => void> {
+/** Options of {@link installFastOutput}. */
+export interface FastOutputOptions {
+	/**
+	 * Called when the replacement throws while assembling a frame. Ink's own method is already back in place
+	 * when it is called, and draws that frame. Default: nothing (the fallback happens all the same).
+	 */
+	onError?: (error: unknown) => void;
+}
+
+/**
+ * Replaces Ink's frame assembly with the cached one (idempotent). Resolves with a function that undoes it.
+ * Rejects when Ink's Output class cannot be loaded; the live view goes through ink-patches.ts, which checks
+ * Ink's version first.
+ */
+export async function installFastOutput(options: FastOutputOptions = {}): Promise<() => void> {
 	if (!installed) {
 		const Output = await inkOutputClass();
 		const original = Output.prototype.get;
+		const {onError} = options;
 		Output.prototype.get = function (this: InkOutput) {
-			return get.call(this, original);
+			try {
+				return get.call(this, original);
+			} catch (error) {
+				uninstallFastOutput();
+				onError?.(error);
+				return original.call(this);
+			}
 		};
 		installed = {prototype: Output.prototype, original};
 	}
