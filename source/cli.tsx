@@ -40,6 +40,7 @@ const help = `
     --dir <dir>            list: socket directory            --clean  list: remove stale sockets
     --headless             demo: run the host without the live view
     --socket <path>        demo: socket path                 --rate <n>  demo: load, requests/s
+    --example <name>       demo: orders (default) or fastify (a Fastify shop instrumented by perftop/fastify)
 
   Exit codes
     0    done (q, or the subcommand succeeded)
@@ -75,6 +76,7 @@ const cli = meow(help, {
 		headless: {type: 'boolean', default: false},
 		socket: {type: 'string'},
 		rate: {type: 'number'},
+		example: {type: 'string'},
 		// analyze
 		since: {type: 'string'},
 		until: {type: 'string'},
@@ -176,9 +178,9 @@ async function main(): Promise<number> {
 			// Imported by a computed name: the demo module ships with plugins-example and may be absent.
 			const demoModule = './commands/demo.js';
 			const {runDemo} = (await import(demoModule)) as {
-				runDemo(options: {headless: boolean; socket?: string; rate?: number}, attach: (socketPath: string) => Promise<number>): Promise<number>;
+				runDemo(options: {headless: boolean; socket?: string; rate?: number; example?: string}, attach: (socketPath: string) => Promise<number>): Promise<number>;
 			};
-			return runDemo({headless: flags.headless, socket: flags.socket, rate: flags.rate}, attach);
+			return runDemo({headless: flags.headless, socket: flags.socket, rate: flags.rate, example: flags.example}, attach);
 		}
 		default:
 			return usage(`unknown command '${command}'`);

@@ -25,6 +25,8 @@ export interface DemoOptions extends CommandIo {
 	socket?: string;
 	/** Requests per second of the host's built-in load (default 50; 0: no load). */
 	rate?: number;
+	/** Which example host: `orders` (default, plugins-example/host.ts) or `fastify` (plugins-example/fastify/host.ts). */
+	example?: string;
 	/** Directory for the host's database (default: plugins-example/data). */
 	dataDir?: string;
 	/** Bytes the leaky plugin keeps per request (default: the host's). */
@@ -35,7 +37,13 @@ export interface DemoOptions extends CommandIo {
 	readyTimeoutMs?: number;
 }
 
-/** The demo host's ready line (printed by plugins-example/host.ts). */
+/** The example hosts the demo can start: the entry under plugins-example/ and how the demo names it. */
+const EXAMPLES: Readonly<Record<string, {entry: readonly string[]; label: string; starting: string}>> = {
+	orders: {entry: ['host.ts'], label: 'orders service', starting: 'an orders service with plugins; the first run seeds 100k orders'},
+	fastify: {entry: ['fastify', 'host.ts'], label: 'fastify shop', starting: 'a Fastify shop with @fastify plugins, instrumented by perftop/fastify'},
+};
+
+/** The demo host's ready line (printed by plugins-example/host.ts and plugins-example/fastify/host.ts). */
 interface ReadyLine {
 	url: string;
 	socket: string | null;
@@ -77,10 +85,15 @@ export async function runDemo(options: DemoOptions, attach: (socketPath: string)
 	const stderr = options.stderr ?? process.stderr;
 	const say = (text: string): void => void stderr.write(`perftop demo: ${text}\n`);
 
+	const example = Object.hasOwn(EXAMPLES, options.example ?? 'orders') ? EXAMPLES[options.example ?? 'orders']! : null;
+	if (!example) {
+		say(`--example must be one of ${Object.keys(EXAMPLES).join(', ')}`);
+		return 2;
+	}
 	const root = packageRoot();
-	const entry = root ? join(root, 'plugins-example', 'host.ts') : null;
+	const entry = root ? join(root, 'plugins-example', ...example.entry) : null;
 	if (!entry || !existsSync(entry)) {
-		say('the example host (plugins-example/host.ts) is not here; the demo runs from a perftop checkout');
+		say(`the example host (plugins-example/${example.entry.join('/')}) is not here; the demo runs from a perftop checkout`);
 		return 1;
 	}
 	let loader: string;
@@ -127,7 +140,7 @@ export async function runDemo(options: DemoOptions, attach: (socketPath: string)
 	};
 
 	try {
-		say('starting the example host (an orders service with plugins; the first run seeds 100k orders)...');
+		say(`starting the example host (${example.starting})...`);
 		const ready = await waitReady(child, exited, options.readyTimeoutMs ?? 60_000, ending.reason);
 		if (typeof ready === 'string') {
 			await stop();
@@ -141,7 +154,7 @@ export async function runDemo(options: DemoOptions, attach: (socketPath: string)
 			return 1;
 		}
 		const failed = Object.entries(ready.plugins).filter(([, state]) => state !== 'loaded').map(([name]) => name);
-		stdout.write(`orders service: ${ready.url} (pid ${ready.pid}), load ${rate} req/s${failed.length ? `, failed plugins: ${failed.join(', ')}` : ''}\n`);
+		stdout.write(`${example.label}: ${ready.url} (pid ${ready.pid}), load ${rate} req/s${failed.length ? `, failed plugins: ${failed.join(', ')}` : ''}\n`);
 		stdout.write(`socket: ${ready.socket}\n`);
 		if (options.headless) {
 			stdout.write(`attach with: perftop --attach ${ready.socket}    (Ctrl-C stops the host)\n`);
