@@ -113,8 +113,9 @@ export function median(values: readonly number[]): number {
 	return sorted.length % 2 === 1 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
 }
 
-/** The {@link BenchContext} of one section, appending to `report`. */
-export function createContext(section: string, report: BenchReport, options: {rounds: number; quick: boolean}): BenchContext {
+/** The {@link BenchContext} of one section, appending to `report` and printing each line with `print` (console.log by default). */
+export function createContext(section: string, report: BenchReport, options: {rounds: number; quick: boolean; print?: (line: string) => void}): BenchContext {
+	const print = options.print ?? console.log;
 	const context: BenchContext = {
 		rounds: options.rounds,
 		quick: options.quick,
@@ -122,7 +123,7 @@ export function createContext(section: string, report: BenchReport, options: {ro
 			const full = {section, ...row};
 			report.rows.push(full);
 			const ratio = row.ratio === undefined || row.ratio === null ? '' : `  x${row.ratio.toFixed(2)}`;
-			console.log(`  ${row.name.padEnd(62)} ${format(row.value).padStart(12)} ${row.unit.padEnd(6)}${ratio}${row.note ? `  ${row.note}` : ''}`);
+			print(`  ${row.name.padEnd(62)} ${format(row.value).padStart(12)} ${row.unit.padEnd(6)}${ratio}${row.note ? `  ${row.note}` : ''}`);
 		},
 		goal(goal) {
 			if (!Number.isFinite(goal.measured)) {
@@ -135,7 +136,7 @@ export function createContext(section: string, report: BenchReport, options: {ro
 			report.goals.push({...goal, section, direction, holds});
 			const sign = direction === 'max' ? '<=' : '>=';
 			const verdict = goal.notValid === undefined ? (holds ? 'HOLDS' : 'FAILS') : `NOT VALID (${goal.notValid})`;
-			console.log(`  GOAL ${goal.id.padEnd(32)} measured ${format(goal.measured)}${goal.unit ?? ''} ${sign} ${format(goal.limit)}${goal.unit ?? ''}  ${verdict}${goal.note ? `  (${goal.note})` : ''}`);
+			print(`  GOAL ${goal.id.padEnd(32)} measured ${format(goal.measured)}${goal.unit ?? ''} ${sign} ${format(goal.limit)}${goal.unit ?? ''}  ${verdict}${goal.note ? `  (${goal.note})` : ''}`);
 		},
 		notMeasured(goal) {
 			const direction = goal.direction ?? 'max';
@@ -143,10 +144,10 @@ export function createContext(section: string, report: BenchReport, options: {ro
 			report.goals.push({...rest, section, direction, measured: null, holds: false, notMeasured: reason});
 			const sign = direction === 'max' ? '<=' : '>=';
 			const limit = Number.isNaN(goal.limit) ? '' : ` (limit ${sign} ${format(goal.limit)}${goal.unit ?? ''})`;
-			console.log(`  GOAL ${goal.id.padEnd(32)} NOT MEASURED${limit}: ${reason}`);
+			print(`  GOAL ${goal.id.padEnd(32)} NOT MEASURED${limit}: ${reason}`);
 		},
 		log(message) {
-			console.log(`  ${message}`);
+			print(`  ${message}`);
 		},
 	};
 	return context;

@@ -1,12 +1,15 @@
 /**
- * `npm run bench [-- --only <section>] [--json <file>] [--rounds N] [--quick]`
+ * `npm run bench [-- --only <section>] [--json <file>] [--compare <earlier.json>] [--rounds N] [--quick]`
  * Runs the benchmark sections side by side in one process (sections that need other processes start them),
- * prints rows and goals, and optionally writes {rows, goals} as JSON. Exits 1 when a goal fails.
+ * prints rows and goals, optionally writes {rows, goals} as JSON, and optionally prints each goal's and row's
+ * change against an earlier `--json` result (compare.ts). Exits 1 when a goal does not hold (fails, was not
+ * measured, or its figure is not valid).
  */
-import {existsSync, writeFileSync} from 'node:fs';
+import {existsSync, readFileSync, writeFileSync} from 'node:fs';
 import {cpus} from 'node:os';
 import {dirname, join} from 'node:path';
 import {fileURLToPath} from 'node:url';
+import {compareReports, formatComparison, parseReport} from './compare.js';
 import {createContext, settleSection, summarize, type BenchReport, type BenchSection} from './harness.js';
 
 const SECTIONS = ['core', 'cache', 'ipc', 'sampler', 'tui', 'analyze', 'adapters', 'e2e'];
@@ -18,6 +21,7 @@ function argument(name: string): string | undefined {
 
 const only = argument('--only');
 const jsonPath = argument('--json');
+const comparePath = argument('--compare');
 const quick = process.argv.includes('--quick');
 const rounds = Number(argument('--rounds') ?? (quick ? 3 : 7));
 if (only !== undefined && !SECTIONS.includes(only)) {
@@ -29,9 +33,21 @@ if (!Number.isInteger(rounds) || rounds < 1) {
 	process.exit(2);
 }
 
+// Read the earlier result first: a bad path should not cost a whole run.
+let earlier: BenchReport | null = null;
+if (comparePath !== undefined) {
+	try {
+		earlier = parseReport(readFileSync(comparePath, 'utf8'));
+	} catch (error) {
+		console.error(`bench: --compare ${comparePath}: ${error instanceof Error ? error.message : String(error)}`);
+		process.exit(2);
+	}
+}
+
 const here = dirname(fileURLToPath(import.meta.url));
-const report: BenchReport = {startedAt: new Date().toISOString(), node: process.version, cpus: cpus().length, rounds, rows: [], goals: []};
-for (const name of only ? [only] : SECTIONS) {
+const sections = only ? [only] : SECTIONS;
+const report: BenchReport = {startedAt: new Date().toISOString(), node: process.version, cpus: cpus().length, rounds, sections, rows: [], goals: []};
+for (const name of sections) {
 	const file = join(here, `${name}.ts`);
 	let section: BenchSection;
 	try {
@@ -57,6 +73,10 @@ for (const name of only ? [only] : SECTIONS) {
 
 const failed = report.goals.filter(goal => !goal.holds);
 console.log(`\n${summarize(report.goals)}`);
+if (earlier) {
+	console.log(`\ncompared with ${comparePath} (${earlier.startedAt ?? 'undated'}, node ${earlier.node ?? '?'}, ${earlier.rounds ?? '?'} rounds), sections ${sections.join(', ')}:`);
+	for (const line of formatComparison(compareReports(earlier, report))) console.log(line);
+}
 if (jsonPath) {
 	writeFileSync(jsonPath, JSON.stringify(report, null, 2) + '\n');
 	console.log(`wrote ${jsonPath}`);
