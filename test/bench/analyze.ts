@@ -19,8 +19,8 @@ const JQ = '/usr/bin/jq';
 
 /**
  * Per plugin: calls, errors, max and the p95 bucket from the merged histograms: what analyze computes.
- * jq spends most of its time merging the histograms (about 0.3 MiB/s here), so this comparison runs on a
- * small file; a counts-only jq reduce is measured on the large file as jq's parsing floor.
+ * jq spends most of its time merging the histograms (see the jq rows for its speed), so this comparison runs
+ * on a small file; a counts-only jq reduce is measured on the large file as jq's parsing floor.
  */
 const JQ_PROGRAM = `
 reduce (inputs | select(.perftop == 1 and .ev == "summary")) as $r ({};
@@ -46,7 +46,7 @@ interface ChildRun {
 
 /**
  * Compiles the analyzer (and its measuring entry) to plain JS in `outDir`, so the child runs as the shipped
- * CLI would: without the tsx loader, which alone adds about 30 MiB of RSS.
+ * CLI would: without the tsx loader, which alone adds tens of MiB of RSS.
  */
 async function compileChild(outDir: string): Promise<string> {
 	await promisify(execFile)(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '--ignoreConfig', '--outDir', outDir, '--rootDir', root, '--module', 'nodenext', '--moduleResolution', 'nodenext', '--target', 'es2023', '--skipLibCheck', '--types', 'node', join(root, 'test', 'analyze', 'measure-child.ts')], {cwd: root});

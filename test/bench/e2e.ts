@@ -6,13 +6,13 @@
  * Every round starts a fresh pair of host processes (on databases seeded once) and warms both up. Then it
  * loads one, then the other, in alternating order (A B B A ...), for the same time with the same request
  * sequence ("in turns"), and last both at once, each by its own workers with the same request sequence
- * ("together"). The throughput goal is taken from the together phase: both hosts are measured at the same moments, so
- * drift in the machine's load cancels (per-round spread, median absolute deviation over 28 rounds: 2.6 %
- * together, 5.0 % in turns), and they share the cores, so extra CPU on any of the monitored host's threads
- * costs it requests (in turns, a host alone has a spare core for its helper threads). The in-turns ratio
- * is reported as a row. Fresh processes matter more than anything else here: identical unmonitored hosts
- * differ by up to 6 % in CPU per request from one process to the next (JIT decisions, heap layout), and that
- * difference stays for the life of the process. With one pair for the whole section the result was that
+ * ("together"). The throughput goal is taken from the together phase: both hosts are measured at the same
+ * moments, so drift in the machine's load cancels (its per-round ratios spread about half as much as those
+ * in turns; the rows print both spreads), and they share the cores, so extra CPU on any of the monitored
+ * host's threads costs it requests (in turns, a host alone has a spare core for its helper threads). The
+ * in-turns ratio is reported as a row. Fresh processes matter more than anything else here: identical
+ * unmonitored hosts differ by several per cent in CPU per request from one process to the next (JIT
+ * decisions, heap layout), and that difference stays for the life of the process. With one pair for the whole section the result was that
  * pair's luck; with a pair per round the median of the per-round ratios is not.
  *
  * RSS is sampled from /proc for both hosts every 250 ms through the measured part of each round (the host
@@ -141,9 +141,9 @@ function middleHalf(values: number[]): string {
 
 /**
  * `setarch <arch> -R` where it works: the hosts start without address-space randomization. Which addresses a
- * process gets moves its speed by several per cent (identical unmonitored hosts started side by side: standard
- * deviation of their throughput ratio 4.6 % with randomization, 2.0 % without, 6 rounds each), the same for
- * both modes, so turning it off only removes noise. Elsewhere the hosts start as usual.
+ * process gets moves its speed by several per cent (identical unmonitored hosts started side by side spread
+ * about twice as much with randomization as without), the same for both modes, so turning it off only
+ * removes noise. Elsewhere the hosts start as usual.
  */
 function fixedLayoutLauncher(): string[] {
 	const launcher = ['setarch', arch() === 'x64' ? 'x86_64' : arch() === 'arm64' ? 'aarch64' : arch(), '-R'];
@@ -154,10 +154,10 @@ function fixedLayoutLauncher(): string[] {
 /**
  * Environment of both hosts. glibc gives threads their own malloc arenas (up to 8 per core), and how much each
  * arena keeps after the threads that used it (V8's compiler and GC helpers, the libuv pool) free their memory is
- * luck: the RSS of identical unmonitored hosts under the same load ranged 127-137 MiB (standard deviation
- * 2.5 MiB, 14 processes) with the default, 124.8-125.9 MiB with MALLOC_ARENA_MAX=2 (4 processes), while their
- * V8 heaps differed by 1.5 MiB at most either way. Two arenas, the same for both modes, take that out of the RSS
- * comparison (musl and other allocators ignore the variable). PERFTOP_E2E_DEFAULT_MALLOC=1 keeps the default.
+ * luck: the RSS of identical unmonitored hosts under the same load spread over several MiB with the default
+ * and over about a tenth of that with MALLOC_ARENA_MAX=2, while their V8 heaps hardly differed either way. Two
+ * arenas, the same for both modes, take that out of the RSS comparison (musl and other allocators ignore the
+ * variable). PERFTOP_E2E_DEFAULT_MALLOC=1 keeps the default.
  */
 function hostEnv(): Record<string, string> {
 	return process.env.PERFTOP_E2E_DEFAULT_MALLOC === '1' ? {} : {MALLOC_ARENA_MAX: '2'};
