@@ -6,13 +6,15 @@
  * process, because Ink's measurement caches grow without bound (https://github.com/vadimdemedes/ink/issues/986)
  * and its frame assembly allocates an object per screen cell. They were written against one Ink release,
  * {@link INK_PATCHES_FOR}; the version is read from the package.json of the Ink that `import 'ink'` resolves to
- * (at run time, next to the build files the patches load). On any other version, on any error while
- * installing, or on an error later inside a patched method, Ink's own code is used and one line carrying
- * {@link INK_PATCHES_CODE} goes to stderr (once per process). `PERFTOP_INK_PATCHES=0` turns them off silently.
+ * (at run time, next to the build files the patches load), and the packages both call ({@link SHARED_PACKAGES})
+ * must be the copies Ink loads. On any other version or copy, on any error while installing, or on an error
+ * later inside a patched method, Ink's own code is used and one line carrying {@link INK_PATCHES_CODE} goes to
+ * stderr (once per process). `PERFTOP_INK_PATCHES=0` turns them off silently.
  */
-import {readFileSync} from 'node:fs';
+import {existsSync, readFileSync, realpathSync} from 'node:fs';
 import {createRequire} from 'node:module';
 import {dirname, join} from 'node:path';
+import {fileURLToPath} from 'node:url';
 import {installBoundedMeasure, uninstallBoundedMeasure} from './bounded-measure.js';
 import {installFastOutput, uninstallFastOutput} from './fast-output.js';
 
@@ -56,11 +58,22 @@ export interface InkPatchesOptions {
 }
 
 /**
- * The version in the package.json of the Ink package `import 'ink'` resolves to from here. Ink's `exports` map
- * does not export its package.json, so the file is found by walking up from the resolved entry point to the
- * first package.json named `ink`.
+ * Packages whose functions the patches call where Ink calls its own copy: they must be the very copies Ink
+ * loads, or the same Ink version could still draw differently.
  */
-export function resolvedInkVersion(): string {
+export const SHARED_PACKAGES: readonly string[] = ['@alcalzone/ansi-tokenize', 'cli-truncate', 'widest-line', 'wrap-ansi', 'yoga-layout'];
+
+interface InkPackage {
+	/** The directory of Ink's package.json. */
+	dir: string;
+	version: string;
+}
+
+/**
+ * The Ink package `import 'ink'` resolves to from here. Ink's `exports` map does not export its package.json,
+ * so the file is found by walking up from the resolved entry point to the first package.json named `ink`.
+ */
+function resolvedInk(): InkPackage {
 	const entry = createRequire(import.meta.url).resolve('ink');
 	for (let directory = dirname(entry); ; ) {
 		let manifest: {name?: unknown; version?: unknown} | null = null;
@@ -69,11 +82,35 @@ export function resolvedInkVersion(): string {
 		} catch {
 			// No package.json at this level (or not JSON): keep walking up.
 		}
-		if (manifest?.name === 'ink' && typeof manifest.version === 'string') return manifest.version;
+		if (manifest?.name === 'ink' && typeof manifest.version === 'string') return {dir: directory, version: manifest.version};
 		const parent = dirname(directory);
 		if (parent === directory) throw new Error(`no package.json of ink above ${entry}`);
 		directory = parent;
 	}
+}
+
+/** The version in the package.json of the Ink package `import 'ink'` resolves to from here. */
+export function resolvedInkVersion(): string {
+	return resolvedInk().version;
+}
+
+/** The directory Node's package lookup finds `name` in from `start` (the nearest node_modules/name), or null. */
+function packageDirFrom(start: string, name: string): string | null {
+	for (let directory = start; ; ) {
+		const candidate = join(directory, 'node_modules', name);
+		if (existsSync(join(candidate, 'package.json'))) return realpathSync(candidate);
+		const parent = dirname(directory);
+		if (parent === directory) return null;
+		directory = parent;
+	}
+}
+
+/**
+ * The packages of `names` that code in `ownDir` would load from another copy than code in `inkDir` (Ink's
+ * package directory): e.g. a copy nested under Ink's node_modules because the versions disagree.
+ */
+export function packagesApart(inkDir: string, ownDir: string, names: readonly string[] = SHARED_PACKAGES): string[] {
+	return names.filter(name => packageDirFrom(inkDir, name) !== packageDirFrom(ownDir, name));
 }
 
 let noticeWritten = false;
@@ -126,16 +163,29 @@ export async function installInkPatches(stdout: object, options: InkPatchesOptio
 	const env = options.env ?? process.env;
 	const notify = options.notify ?? ((line: string) => void process.stderr.write(`${line}\n`));
 	if (env[INK_PATCHES_ENV] === '0') return {state: 'disabled'};
-	let version: string | null = null;
+	let ink: InkPackage;
 	try {
-		version = (options.inkVersion ?? resolvedInkVersion)();
+		const found = resolvedInk();
+		ink = options.inkVersion ? {dir: found.dir, version: options.inkVersion()} : found;
 	} catch (error) {
 		const line = notice(`cannot read Ink's version (${describe(error)})`);
 		tell(line, notify);
 		return {state: 'fallback', version: null, notice: line};
 	}
+	const {version} = ink;
 	if (version !== INK_PATCHES_FOR) {
 		const line = notice(`Ink ${version} is installed, the patches were written for Ink ${INK_PATCHES_FOR}`);
+		tell(line, notify);
+		return {state: 'fallback', version, notice: line};
+	}
+	let apart: string[];
+	try {
+		apart = packagesApart(ink.dir, dirname(fileURLToPath(import.meta.url)));
+	} catch (error) {
+		apart = [`(unknown: ${describe(error)})`];
+	}
+	if (apart.length > 0) {
+		const line = notice(`Ink loads its own copy of ${apart.join(', ')}`);
 		tell(line, notify);
 		return {state: 'fallback', version, notice: line};
 	}

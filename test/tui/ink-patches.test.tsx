@@ -6,7 +6,9 @@
  */
 import assert from 'node:assert/strict';
 import {EventEmitter} from 'node:events';
-import {readFileSync} from 'node:fs';
+import {mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
 import {test} from 'node:test';
 
 // Colours on before chalk (through Ink) loads, so styled text really carries ANSI codes.
@@ -17,7 +19,7 @@ const {TerminalApp} = await import('../../source/tui/app.js');
 const {colorTheme} = await import('../../source/tui/theme.js');
 const {inkOutputClass} = await import('../../source/tui/fast-output.js');
 const patches = await import('../../source/tui/ink-patches.js');
-const {INK_PATCHES_CODE, INK_PATCHES_FOR, installInkPatches, resetInkPatches, resolvedInkVersion, takeInkPatchesNotice} = patches;
+const {INK_PATCHES_CODE, INK_PATCHES_FOR, installInkPatches, packagesApart, resetInkPatches, resolvedInkVersion, takeInkPatchesNotice} = patches;
 const yogaNodePrototype = (Yoga.Node as unknown as {prototype: {setMeasureFunc: unknown}}).prototype;
 const {FakeConnection, alert, cache, manyPlugins, plugin, snapshot} = await import('./fakes.js');
 const {KEYS} = await import('./render-app.js');
@@ -174,6 +176,25 @@ test('the version checked is the one in the package.json of the Ink that is load
 	// When this fails, Ink was upgraded: compare Ink's output.js, dom.js, measure-text.js, wrap-text.js and
 	// squash-text-nodes.js with the patches, run these tests, then move INK_PATCHES_FOR.
 	assert.equal(INK_PATCHES_FOR, manifest.version);
+});
+
+test('the packages the patches call in Ink\'s place must be the copies Ink loads', t => {
+	const root = mkdtempSync(join(tmpdir(), 'perftop-ink-'));
+	t.after(() => rmSync(root, {recursive: true, force: true}));
+	const manifest = (dir: string, name: string) => {
+		mkdirSync(dir, {recursive: true});
+		writeFileSync(join(dir, 'package.json'), JSON.stringify({name}));
+	};
+	manifest(join(root, 'node_modules', 'ink'), 'ink');
+	manifest(join(root, 'node_modules', 'wrap-ansi'), 'wrap-ansi');
+	manifest(join(root, 'node_modules', 'widest-line'), 'widest-line');
+	// npm nests a copy under Ink when the versions disagree; Ink then loads that one.
+	manifest(join(root, 'node_modules', 'ink', 'node_modules', 'widest-line'), 'widest-line');
+	const own = join(root, 'node_modules', 'perftop', 'dist', 'tui');
+	mkdirSync(own, {recursive: true});
+	assert.deepEqual(packagesApart(join(root, 'node_modules', 'ink'), own, ['wrap-ansi', 'widest-line', 'missing-everywhere']), ['widest-line']);
+	// In this checkout they are the same copies.
+	assert.deepEqual(packagesApart(join(import.meta.dirname, '../../node_modules/ink'), join(import.meta.dirname, '../../source/tui')), []);
 });
 
 test("another Ink version keeps Ink's own code and writes one notice with a PERFTOP_ code", async t => {
