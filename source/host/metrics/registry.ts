@@ -132,10 +132,10 @@ export class SeriesRegistry {
 		}
 	}
 
-	/** Zeroes every series in place; busy time counts again from `now` (a clock reading, ns). */
-	reset(now: bigint = process.hrtime.bigint()): void {
+	/** Zeroes every series and every plugin's busy time in place. */
+	reset(): void {
 		for (const series of this.all()) series.reset();
-		for (const busy of this.#busy.values()) busy.reset(now);
+		for (const busy of this.#busy.values()) busy.reset();
 		this.#slotStartedAt = this.#now();
 		this.#filledSince = this.#slotStartedAt;
 	}

@@ -27,29 +27,23 @@ export type SeriesKind = 'hook' | 'operation';
 /**
  * Busy-time accounting of one plugin, shared by all of its hook series: the wall time during which at least
  * one of its calls is in flight (the union of their intervals), so overlapping calls never add up past wall
- * time. A call opens an interval when it finds nothing in flight and the last call to finish closes it. The
- * timing wrappers keep it with a few integer operations per call; {@link Busy.busyNs} reads it.
+ * time. The timing functions (see timing.ts: enter, recordSince) keep it with a few integer operations per
+ * call: an interval counts once it closes (the last call in flight ends), so a call still in flight shows in
+ * busy time when it ends, as its duration shows in the series.
  */
 export class Busy {
 	/** Calls in flight. */
 	inFlight = 0;
-	/** Clock reading (ns) when the current interval opened; meaningful while inFlight > 0. */
+	/** Clock reading (ns) when the current interval opened, written once its opening call ends before others. */
 	since = 0n;
-	/** Clock reading (ns) up to which busy time is accounted for (end of the last closed interval). */
+	/** Clock reading (ns) up to which hand-recorded durations are accounted for (see recordMeasured). */
 	until = -(1n << 62n);
 	/** Busy time of the closed intervals, ns. */
 	closedNs = 0;
 
-	/** Busy time so far (ns), the open interval up to `now` included. */
-	busyNs(now: bigint): number {
-		return this.inFlight > 0 && now > this.since ? this.closedNs + Number(now - this.since) : this.closedNs;
-	}
-
-	/** Forgets the busy time so far; an interval in flight counts from `now` on. */
-	reset(now: bigint): void {
+	/** Forgets the busy time so far (calls in flight count in full when they end). */
+	reset(): void {
 		this.closedNs = 0;
-		this.until = now;
-		if (this.inFlight > 0) this.since = now;
 	}
 }
 
@@ -92,8 +86,12 @@ export class Series {
 	readonly busy: Busy;
 	/** Calls that completed asynchronously (a promise or a callback) since start or reset. */
 	asyncCount = 0;
-	/** Time those calls spent running synchronously, until they returned (ns): their synchronous self time. */
+	/** Synchronous self time (ns, until the call returned) of the sampled asynchronous calls (see markSelf). */
 	selfNs = 0;
+	/** Asynchronous calls whose self time was measured. */
+	selfSamples = 0;
+	/** Asynchronous calls until the next one whose self time is measured. */
+	selfCountdown = 1;
 
 	/** Lifetime counts of buckets countsBase .. countsBase + counts.length - 1 (see the file comment). */
 	#counts = NO_COUNTS;
@@ -273,6 +271,8 @@ export class Series {
 		this.invalid = 0;
 		this.asyncCount = 0;
 		this.selfNs = 0;
+		this.selfSamples = 0;
+		this.selfCountdown = 1;
 		this.#counts = NO_COUNTS;
 		this.#countsBase = 0;
 		this.#marks = null;
@@ -378,7 +378,7 @@ export class Series {
 			p99Ms: life.p99Ms,
 			recent: withRates(window.stats, window.count, window.errors, windowMs),
 			slow: this.slow,
-			...(this.asyncCount > 0 ? {asyncCount: this.asyncCount, selfMs: this.selfNs / 1e6} : {}),
+			...(this.asyncCount > 0 ? {asyncCount: this.asyncCount, selfMs: this.selfSamples > 0 ? ((this.selfNs / this.selfSamples) * this.asyncCount) / 1e6 : 0} : {}),
 		};
 	}
 

@@ -4,10 +4,10 @@
  *
  * - `this`, arguments and the return value pass through unchanged. A promise is timed to its settlement.
  * - A sync throw and an async rejection are counted as errors and passed on as the same object.
- * - A function declared `async` returns a fresh promise on every call, so its wrapper is an `async function`
- *   too and returns its own promise: it settles with the same value or the same reason, in as many ticks as
- *   the original, and a rejection the caller ignores is still reported by Node as unhandled, exactly as
- *   without monitoring.
+ * - A function declared `async` returns a fresh promise on every call, so its wrapper returns the promise of
+ *   the timing reaction instead: it settles with the same value or the same reason, and a rejection the
+ *   caller ignores is still reported by Node as unhandled, exactly as without monitoring. The wrapper has
+ *   the async function's prototype, so it still looks async to frameworks that check.
  * - Any other function that returns a native promise gets that very promise back (it may be shared or carry
  *   properties). Observing it marks its rejection as handled: a caller that ignores such a rejected promise
  *   no longer gets an 'unhandledRejection' for it. Declare the function `async` where that matters.
@@ -18,8 +18,9 @@
  * - With `callback` (an argument index or 'last'), a call is timed until that callback is first invoked (an error
  *   when its first argument is not null/undefined), recorded before the callback runs, so work the callback starts
  *   downstream is not charged. A native promise returned as well ends the timing if it settles first.
- * - Every call opens the series' busy interval (see Busy) at its start and closes it at its end; a call that
- *   completes asynchronously also records its synchronous self time (from its start until it returned).
+ * - Every call is counted in the series' busy time (see Busy) from its start to its end; calls that complete
+ *   asynchronously also get their synchronous self time (from the start until they returned), measured on a
+ *   sample of them (see markSelf).
  *
  * Code that already awaits or combines the promises it gets (the plugin manager's sequential and parallel hook
  * calls) can time a call without the wrapper's extra reaction: `timingOf(wrapper)` gives the wrapped function
@@ -84,71 +85,83 @@ export function guardClock(clock: Clock, faults: FaultSink = silentSink): Clock 
 	};
 }
 
-/** Opens `series`' busy interval at `start` when nothing of its plugin is in flight (call at a call's start). */
-export function enter(series: Series, start: bigint): void {
-	const busy = series.busy;
-	if (busy.inFlight++ === 0) busy.since = start;
+/**
+ * Enters one call into `series`' busy-time accounting (see Busy); returns whether the call opened the busy
+ * interval (nothing of its plugin was in flight), which its end must be told.
+ */
+export function enter(series: Series): boolean {
+	return series.busy.inFlight++ === 0;
 }
 
-/** Closes one call of the busy interval at `end` (the last call in flight closes the interval). */
-function leave(busy: Busy, end: bigint): void {
+/**
+ * Leaves one call (started at `start`, ended at `end`, `ns` long) from the busy-time accounting. The interval's
+ * start is written lazily: only a call that opened it and ends while others are still in flight writes it, so
+ * a call alone in its plugin costs an increment, a decrement and an addition.
+ */
+function leave(busy: Busy, opener: boolean, start: bigint, end: bigint, ns: number): void {
 	const left = --busy.inFlight;
-	if (left <= 0) {
-		if (left === 0) {
-			busy.closedNs += Number(end - busy.since);
-			busy.until = end;
-		} else busy.inFlight = 0; // a record without its enter (recordSince used on its own)
+	if (left === 0) busy.closedNs += opener ? ns : Number(end - busy.since);
+	else if (left > 0) {
+		if (opener) busy.since = start;
+	} else busy.inFlight = 0; // a record without its enter (recordSince used on its own)
+}
+
+/** Synchronous self time is measured on one asynchronous call in this many (see markSelf). */
+export const SELF_SAMPLE_EVERY = 8;
+
+/**
+ * Counts a call that did not complete when it returned. Its synchronous self time (from `start` until now)
+ * is measured on every SELF_SAMPLE_EVERY-th such call of the series, the first included, so the common call
+ * pays a decrement instead of a clock read; summaries scale the sampled mean to all asynchronous calls.
+ */
+export function markSelf(series: Series, clock: Clock, start: bigint): void {
+	series.asyncCount++;
+	if (--series.selfCountdown <= 0) {
+		series.selfCountdown = SELF_SAMPLE_EVERY;
+		series.selfSamples++;
+		series.selfNs += Number(clock() - start);
 	}
 }
 
-/** Counts a call that did not complete when it returned: its synchronous self time runs from `start` until now. */
-export function markSelf(series: Series, clock: Clock, start: bigint): void {
-	series.asyncCount++;
-	series.selfNs += Number(clock() - start);
-}
-
-/** Records a success of `series` started (and entered) at `start`, read from `clock`; never throws. */
-export function recordSince(series: Series, clock: Clock, start: bigint, faults: FaultSink): void {
+/** Records a success of `series` started at `start` (entered, `opener` as enter said), read from `clock`; never throws. */
+export function recordSince(series: Series, clock: Clock, start: bigint, faults: FaultSink, opener = false): void {
 	try {
 		const end = clock();
-		leave(series.busy, end);
-		series.record(Number(end - start));
+		const ns = Number(end - start);
+		leave(series.busy, opener, start, end, ns);
+		series.record(ns);
 	} catch (error) {
 		reportFault(faults, 'record', error);
 	}
 }
 
-/** Records a failure of `series` started (and entered) at `start`, read from `clock`; never throws. */
-export function recordErrorSince(series: Series, clock: Clock, start: bigint, faults: FaultSink): void {
+/** Records a failure of `series` started at `start` (entered, `opener` as enter said), read from `clock`; never throws. */
+export function recordErrorSince(series: Series, clock: Clock, start: bigint, faults: FaultSink, opener = false): void {
 	try {
 		const end = clock();
-		leave(series.busy, end);
-		series.recordError(Number(end - start));
+		const ns = Number(end - start);
+		leave(series.busy, opener, start, end, ns);
+		series.recordError(ns);
 	} catch (error) {
 		reportFault(faults, 'record', error);
 	}
 }
 
 /**
- * Records a duration measured elsewhere (`ns`, ending now) and adds to the busy time the part of it that no
- * call of the same plugin already covers: hand-recorded calls that overlap count once. Never throws.
+ * Records a duration measured elsewhere (`ns`, ending now) and adds to the busy time the part of it that the
+ * plugin's earlier records do not cover: hand-recorded calls that overlap count once. While calls of the
+ * plugin are in flight, their interval is taken to cover the record. Never throws.
  */
 export function recordMeasured(series: Series, clock: Clock, ns: number, error: boolean, faults: FaultSink): void {
 	try {
 		if (error) series.recordError(ns);
 		else series.record(ns);
-		if (!(ns > 0 && ns < Infinity)) return;
 		const busy = series.busy;
+		if (!(ns > 0 && ns < Infinity) || busy.inFlight > 0) return;
 		const now = clock();
 		const from = now - BigInt(Math.round(ns));
 		const uncovered = from > busy.until ? from : busy.until;
-		if (busy.inFlight > 0) {
-			// The open interval counts from `since` when it closes; only what lies before it is added here.
-			if (busy.since > uncovered) {
-				busy.closedNs += Number(busy.since - uncovered);
-				busy.until = busy.since;
-			}
-		} else if (now > uncovered) {
+		if (now > uncovered) {
 			busy.closedNs += Number(now - uncovered);
 			busy.until = now;
 		}
@@ -158,14 +171,15 @@ export function recordMeasured(series: Series, clock: Clock, ns: number, error: 
 }
 
 /** Times `promise` to its settlement; returns it unchanged. The attached reaction never rejects. */
-function settle<T>(promise: Promise<T>, series: Series, clock: Clock, start: bigint, faults: FaultSink): Promise<T> {
+function settle<T>(promise: Promise<T>, series: Series, clock: Clock, start: bigint, faults: FaultSink, opener: boolean): Promise<T> {
 	try {
 		promise.then(
-			() => recordSince(series, clock, start, faults),
-			() => recordErrorSince(series, clock, start, faults),
+			() => recordSince(series, clock, start, faults, opener),
+			() => recordErrorSince(series, clock, start, faults, opener),
 		);
 	} catch (error) {
-		recordErrorSince(series, clock, start, faults);
+		// A replaced Promise.prototype.then that throws: the call counts as ended now.
+		recordSince(series, clock, start, faults, opener);
 		reportFault(faults, 'record', error);
 	}
 	return promise;
@@ -246,27 +260,24 @@ function syncWrapper(fn: AnyFunction, series: Series, clock: Clock, faults: Faul
 	const busy = series.busy;
 	return function (this: unknown) {
 		const start = clock();
-		const outer = busy.inFlight++;
-		if (outer === 0) busy.since = start;
+		const opener = busy.inFlight++ === 0;
 		let result: unknown;
 		try {
 			result = fn.apply(this, arguments as unknown as unknown[]);
 		} catch (error) {
-			recordErrorSince(series, clock, start, faults);
+			recordErrorSince(series, clock, start, faults, opener);
 			throw error;
 		}
 		if (typeof result === 'object' && result !== null && isNativePromise(result)) {
 			markSelf(series, clock, start);
-			return settle(result, series, clock, start, faults);
+			return settle(result, series, clock, start, faults, opener);
 		}
 		try {
 			const end = clock();
 			const ns = Number(end - start);
-			// A call that opened the busy interval and closes it was alone: the interval is its own duration.
-			if (--busy.inFlight === 0) {
-				busy.closedNs += outer === 0 ? ns : Number(end - busy.since);
-				busy.until = end;
-			}
+			// leave(), written out: a call alone in its plugin adds its own duration.
+			if (--busy.inFlight === 0) busy.closedNs += opener ? ns : Number(end - busy.since);
+			else if (opener) busy.since = start;
 			series.record(ns);
 		} catch (error) {
 			reportFault(faults, 'record', error);
@@ -277,28 +288,36 @@ function syncWrapper(fn: AnyFunction, series: Series, clock: Clock, faults: Faul
 
 function asyncWrapper(fn: AnyFunction, series: Series, clock: Clock, faults: FaultSink): AnyFunction {
 	const busy = series.busy;
-	// An async function of its own: returns a fresh promise like `fn` does, and awaiting costs no closures.
-	return async function (this: unknown) {
+	return function (this: unknown) {
 		const start = clock();
-		if (busy.inFlight++ === 0) busy.since = start;
+		const opener = busy.inFlight++ === 0;
 		let promise: Promise<unknown>;
 		try {
 			promise = fn.apply(this, arguments as unknown as unknown[]);
 		} catch (error) {
 			// An async function throws synchronously only when the engine itself fails (e.g. stack overflow).
-			recordErrorSince(series, clock, start, faults);
+			recordErrorSince(series, clock, start, faults, opener);
 			throw error;
 		}
 		markSelf(series, clock, start);
-		let value: unknown;
+		// The reactions are written here, not in a helper, so that they capture only this call's state.
 		try {
-			value = await promise;
-		} catch (reason) {
-			recordErrorSince(series, clock, start, faults);
-			throw reason;
+			return promise.then(
+				value => {
+					recordSince(series, clock, start, faults, opener);
+					return value;
+				},
+				(reason: unknown) => {
+					recordErrorSince(series, clock, start, faults, opener);
+					throw reason;
+				},
+			);
+		} catch (error) {
+			// A replaced Promise.prototype.then that throws: the caller gets the untimed promise.
+			recordSince(series, clock, start, faults, opener);
+			reportFault(faults, 'record', error);
+			return promise;
 		}
-		recordSince(series, clock, start, faults);
-		return value;
 	};
 }
 
@@ -312,13 +331,13 @@ function callbackWrapper(fn: AnyFunction, series: Series, clock: Clock, faults: 
 		const callback: unknown = at >= 0 ? args[at] : undefined;
 		if (typeof callback !== 'function') return plain.apply(this, args as unknown as unknown[]);
 		const start = clock();
-		enter(series, start);
+		const opener = enter(series);
 		let done = false;
 		args[at] = function (this: unknown, error: unknown) {
 			if (!done) {
 				done = true;
-				if (error === undefined || error === null) recordSince(series, clock, start, faults);
-				else recordErrorSince(series, clock, start, faults);
+				if (error === undefined || error === null) recordSince(series, clock, start, faults, opener);
+				else recordErrorSince(series, clock, start, faults, opener);
 			}
 			return (callback as AnyFunction).apply(this, arguments as unknown as unknown[]);
 		};
@@ -328,7 +347,7 @@ function callbackWrapper(fn: AnyFunction, series: Series, clock: Clock, faults: 
 		} catch (error) {
 			if (!done) {
 				done = true;
-				recordErrorSince(series, clock, start, faults);
+				recordErrorSince(series, clock, start, faults, opener);
 			}
 			throw error;
 		}
@@ -340,12 +359,12 @@ function callbackWrapper(fn: AnyFunction, series: Series, clock: Clock, faults: 
 					() => {
 						if (done) return;
 						done = true;
-						recordSince(series, clock, start, faults);
+						recordSince(series, clock, start, faults, opener);
 					},
 					() => {
 						if (done) return;
 						done = true;
-						recordErrorSince(series, clock, start, faults);
+						recordErrorSince(series, clock, start, faults, opener);
 					},
 				);
 			} catch (error) {
@@ -365,49 +384,44 @@ export const noopEnd: (error?: unknown) => void = () => {};
  */
 export function startTimer(series: Series, clock: Clock = hrClock, faults: FaultSink = silentSink): (error?: unknown) => void {
 	const start = clock();
-	try {
-		enter(series, start);
-	} catch (error) {
-		reportFault(faults, 'record', error);
-		return noopEnd;
-	}
+	const opener = enter(series);
 	let done = false;
 	return (error?: unknown) => {
 		if (done) return;
 		done = true;
-		if (error === undefined || error === null) recordSince(series, clock, start, faults);
-		else recordErrorSince(series, clock, start, faults);
+		if (error === undefined || error === null) recordSince(series, clock, start, faults, opener);
+		else recordErrorSince(series, clock, start, faults, opener);
 	};
 }
 
 /** Times one call of `fn` into `series` (same guarantees as `timed`, without the callback form). */
 export function timeCall<T>(fn: () => T, series: Series, clock: Clock = hrClock, faults: FaultSink = silentSink): T {
 	const start = clock();
-	enter(series, start);
+	const opener = enter(series);
 	let result: T;
 	try {
 		result = fn();
 	} catch (error) {
-		recordErrorSince(series, clock, start, faults);
+		recordErrorSince(series, clock, start, faults, opener);
 		throw error;
 	}
 	if (typeof result === 'object' && result !== null && isNativePromise(result)) {
 		markSelf(series, clock, start);
-		return (isAsyncFunction(fn) ? relay(result, series, clock, start, faults) : settle(result, series, clock, start, faults)) as T;
+		return (isAsyncFunction(fn) ? relay(result, series, clock, start, faults, opener) : settle(result, series, clock, start, faults, opener)) as T;
 	}
-	recordSince(series, clock, start, faults);
+	recordSince(series, clock, start, faults, opener);
 	return result;
 }
 
 /** The promise returned for an async function's call: settles like `promise` (same value, same reason), after recording it. */
-async function relay(promise: Promise<unknown>, series: Series, clock: Clock, start: bigint, faults: FaultSink): Promise<unknown> {
+async function relay(promise: Promise<unknown>, series: Series, clock: Clock, start: bigint, faults: FaultSink, opener: boolean): Promise<unknown> {
 	let value: unknown;
 	try {
 		value = await promise;
 	} catch (reason) {
-		recordErrorSince(series, clock, start, faults);
+		recordErrorSince(series, clock, start, faults, opener);
 		throw reason;
 	}
-	recordSince(series, clock, start, faults);
+	recordSince(series, clock, start, faults, opener);
 	return value;
 }

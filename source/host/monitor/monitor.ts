@@ -77,7 +77,7 @@ export class PerformanceMonitor implements MonitorHandle {
 			slots: options.windowSlots,
 			now: this.#now,
 		});
-		this.#rollup = new PluginRollup(this.registry, this.#clock);
+		this.#rollup = new PluginRollup(this.registry);
 		this.registry.setSlow(this.performanceThresholds.responseTime, (series, ns) => {
 			this.events.emit({kind: 'call.slow', op: series.op, plugin: series.plugin, ms: ns / 1e6, at: this.#now()});
 		});
@@ -408,7 +408,7 @@ export class PerformanceMonitor implements MonitorHandle {
 	clearMetrics(): ResetMetricsResult {
 		// The log gets the calls of the interval cut short before they are zeroed.
 		this.#perfLog?.beforeReset();
-		this.registry.reset(this.#clock());
+		this.registry.reset();
 		this.#resetAt = this.#now();
 		this.events.emit({kind: 'metrics.reset', at: this.#resetAt});
 		return {at: this.#resetAt, series: this.registry.size};

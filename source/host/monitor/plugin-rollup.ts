@@ -11,7 +11,6 @@
 import {BUCKET_COUNT} from '../../protocol/histogram.js';
 import type {LatencyStats, PluginSummary, SeriesSummary, WindowStats} from '../../protocol/snapshot.js';
 import type {SeriesRegistry} from '../metrics/registry.js';
-import {hrClock, type Clock} from '../metrics/timing.js';
 import {copyStats, latencyStats, windowStats, withRates, type Series} from '../metrics/series.js';
 import type {PluginLoadRecord} from './options.js';
 
@@ -46,12 +45,9 @@ export class PluginRollup {
 	readonly #all = new Float64Array(BUCKET_COUNT);
 	readonly #recent = new Float64Array(BUCKET_COUNT);
 	readonly #merged = new Map<string, Merged>();
-	readonly #clock: Clock;
 
-	/** `clock` reads the time up to which busy intervals still open are counted (the monitor's clock). */
-	constructor(registry: SeriesRegistry, clock: Clock = hrClock) {
+	constructor(registry: SeriesRegistry) {
 		this.#registry = registry;
-		this.#clock = clock;
 	}
 
 	/** Per-plugin summaries for every known plugin (load records and plugins seen in series), plus plugin-less series. */
@@ -62,7 +58,6 @@ export class PluginRollup {
 		const membersOf = new Map<string, Series[]>();
 		const hooksOf = new Map<string, SeriesSummary[]>();
 		const loose: SeriesSummary[] = [];
-		const now = this.#clock();
 		/** Busy time of each plugin with hook series (their shared Busy read once). */
 		const busyOf = new Map<string, number>();
 		let totalBusyNs = 0;
@@ -80,7 +75,7 @@ export class PluginRollup {
 			hooks.push(summary);
 			membersOf.get(series.plugin)!.push(series);
 			if (series.kind === 'hook' && !busyOf.has(series.plugin)) {
-				const busyNs = series.busy.busyNs(now);
+				const busyNs = series.busy.closedNs;
 				busyOf.set(series.plugin, busyNs);
 				totalBusyNs += busyNs;
 			}

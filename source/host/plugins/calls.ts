@@ -53,12 +53,12 @@ async function timedSeries(plan: readonly TimedHook[], args: unknown[]): Promise
 			continue;
 		}
 		const start = clock();
-		enter(series, start);
+		const opener = enter(series);
 		let value: unknown;
 		try {
 			value = fn(...args);
 		} catch (error) {
-			recordErrorSince(series, clock, start, faults);
+			recordErrorSince(series, clock, start, faults, opener);
 			throw error;
 		}
 		if (value instanceof Promise) {
@@ -66,13 +66,13 @@ async function timedSeries(plan: readonly TimedHook[], args: unknown[]): Promise
 			try {
 				value = await value;
 			} catch (error) {
-				recordErrorSince(series, clock, start, faults);
+				recordErrorSince(series, clock, start, faults, opener);
 				throw error;
 			}
-			recordSince(series, clock, start, faults);
+			recordSince(series, clock, start, faults, opener);
 			results[index] = value;
 		} else {
-			recordSince(series, clock, start, faults);
+			recordSince(series, clock, start, faults, opener);
 			results[index] = await value;
 		}
 	}
@@ -116,6 +116,7 @@ function timedParallel(plan: readonly TimedHook[], args: unknown[]): Promise<unk
 		const results = new Array<unknown>(count);
 		// Start times of the implementations whose promise is timed to settlement; undefined for the others.
 		const starts = new Array<bigint | undefined>(count);
+		let openers = 0;
 		for (let index = 0; index < count; index++) {
 			const {fn, series, clock, faults} = plan[index]!;
 			if (series === null) {
@@ -127,12 +128,13 @@ function timedParallel(plan: readonly TimedHook[], args: unknown[]): Promise<unk
 				continue;
 			}
 			const start = clock();
-			enter(series, start);
+			const busy = series.busy;
+			const opener = busy.inFlight++ === 0;
 			let value: unknown;
 			try {
 				value = fn(...args);
 			} catch (error) {
-				recordErrorSince(series, clock, start, faults);
+				recordErrorSince(series, clock, start, faults, opener);
 				results[index] = Promise.reject(error);
 				continue;
 			}
@@ -140,7 +142,13 @@ function timedParallel(plan: readonly TimedHook[], args: unknown[]): Promise<unk
 			if (value instanceof Promise) {
 				markSelf(series, clock, start);
 				starts[index] = start;
-			} else recordSince(series, clock, start, faults);
+				// Which calls opened their plugin's busy interval, as bits (no allocation); past 30 implementations
+				// the opener writes the interval's start now, and its end is told it did not open it.
+				if (opener) {
+					if (index < 30) openers |= 1 << index;
+					else busy.since = start;
+				}
+			} else recordSince(series, clock, start, faults, opener);
 		}
 		let remaining = count;
 		for (let index = 0; index < count; index++) {
@@ -153,14 +161,15 @@ function timedParallel(plan: readonly TimedHook[], args: unknown[]): Promise<unk
 				continue;
 			}
 			const {series, clock, faults} = plan[index]!;
+			const opener = (openers & (1 << index)) !== 0 && index < 30;
 			Promise.resolve(results[index]).then(
 				value => {
-					recordSince(series!, clock, start, faults);
+					recordSince(series!, clock, start, faults, opener);
 					results[index] = value;
 					if (--remaining === 0) resolve(results);
 				},
 				(reason: unknown) => {
-					recordErrorSince(series!, clock, start, faults);
+					recordErrorSince(series!, clock, start, faults, opener);
 					reject(reason);
 				},
 			);

@@ -436,12 +436,28 @@ describe('busy time and self time', () => {
 	test('a metrics reset starts busy time over', () => {
 		const {monitor, spend} = monitorWithClock();
 		monitor.record('h', 10, {plugin: 'p', kind: 'hook'});
-		const end = monitor.startTimer('h', {plugin: 'p', kind: 'hook'});
-		spend(5);
+		assert.equal(pluginOf(monitor, 'p').busyMs, 10);
 		monitor.clearMetrics();
+		assert.equal(pluginOf(monitor, 'p').busyMs, 0);
+		const end = monitor.startTimer('h', {plugin: 'p', kind: 'hook'});
 		spend(7);
 		end();
 		assert.equal(pluginOf(monitor, 'p').busyMs, 7);
+	});
+
+	test('self time is measured on a sample of the async calls and scaled to all of them', async () => {
+		const {monitor, spend} = monitorWithClock();
+		const hook = monitor.wrap(
+			async () => {
+				spend(2);
+				await tick();
+			},
+			{op: 'transform', plugin: 'p', kind: 'hook'},
+		);
+		for (let index = 0; index < 40; index++) await hook();
+		const series = seriesOf(monitor, 'transform', 'p');
+		assert.equal(series.asyncCount, 40);
+		assert.equal(series.selfMs, 80, 'every call spent 2 ms before returning: 40 x 2 ms');
 	});
 });
 
