@@ -58,6 +58,8 @@ export interface Comparison {
 	onlyAfter: Unpaired[];
 	/** The sections compared. */
 	sections: string[];
+	/** Sections of this run that the earlier result does not cover at all (their goals and rows are in onlyAfter). */
+	sectionsNotBefore: string[];
 }
 
 /** The sections a report covers: its own list, or those its rows and goals name. */
@@ -101,7 +103,8 @@ export function compareReports(before: Pick<BenchReport, 'rows' | 'goals' | 'sec
 		rows.push({section: row.section, name: row.name, unit: row.unit, before: earlier.value, after: row.value, changePercent: percent(earlier.value, row.value)});
 	}
 	for (const row of beforeRows.values()) onlyBefore.push({kind: 'row', section: row.section, name: row.name});
-	return {goals, rows, onlyBefore, onlyAfter, sections};
+	const earlierSections = new Set(sectionsOf(before));
+	return {goals, rows, onlyBefore, onlyAfter, sections, sectionsNotBefore: sections.filter(section => !earlierSections.has(section))};
 }
 
 /** Rows keyed by section, name and occurrence (two rows of one name in a section pair in order). */
@@ -156,6 +159,7 @@ function percent(before: number, after: number): number | null {
 /** The comparison as printable lines: goals first (flips marked), then rows, then what only one side has. */
 export function formatComparison(comparison: Comparison): string[] {
 	const lines: string[] = [];
+	if (comparison.sectionsNotBefore.length > 0) lines.push(`the earlier result has no section ${comparison.sectionsNotBefore.join(', ')}: nothing there to compare`);
 	const figure = (value: number | null, unit: string): string => (value === null ? 'not measured' : `${format(value)}${unit}`);
 	const change = (value: number | null): string => (value === null ? '' : `${value >= 0 ? '+' : ''}${value.toFixed(1)} %`);
 	lines.push('goals (before -> after, change, status):');

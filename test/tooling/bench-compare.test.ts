@@ -82,10 +82,17 @@ describe('bench --compare', () => {
 		const after = report([row('cache', 'bare get', 44)], [goal('cache-get-overhead', 1.4, 2, {section: 'cache'})], ['cache']);
 		const comparison = compareReports(before, after);
 		assert.deepEqual(comparison.sections, ['cache']);
+		assert.deepEqual(comparison.sectionsNotBefore, []);
 		assert.equal(comparison.rows.length, 1);
 		assert.equal(comparison.goals.length, 1);
 		assert.deepEqual(comparison.onlyBefore, []);
 		assert.deepEqual(comparison.onlyAfter, []);
+	});
+
+	test('a section the earlier result never ran is named as such', () => {
+		const comparison = compareReports(report([row('core', 'reference call', 20)], [], ['core']), report([row('e2e', 'ratio', 1)], [], ['e2e']));
+		assert.deepEqual(comparison.sectionsNotBefore, ['e2e']);
+		assert.match(formatComparison(comparison).join('\n'), /the earlier result has no section e2e/);
 	});
 
 	test('the printed comparison names the flipped goal, the change and what one side lacks', () => {
