@@ -28,6 +28,13 @@ if (only !== undefined && !SECTIONS.includes(only)) {
 	console.error(`bench: unknown section '${only}' (sections: ${SECTIONS.join(', ')})`);
 	process.exit(2);
 }
+for (const name of ['--only', '--json', '--compare', '--rounds']) {
+	const value = process.argv.includes(name) ? argument(name) : '';
+	if (value === undefined || value.startsWith('--')) {
+		console.error(`bench: ${name} needs a value`);
+		process.exit(2);
+	}
+}
 if (!Number.isInteger(rounds) || rounds < 1) {
 	console.error('bench: --rounds takes a whole number >= 1');
 	process.exit(2);
