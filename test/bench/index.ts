@@ -60,6 +60,7 @@ for (const name of sections) {
 	try {
 		if (!existsSync(file)) throw new Error(`${file} is missing`);
 		section = ((await import(file)) as {section: BenchSection}).section;
+		if (typeof section?.run !== 'function') throw new Error(`${file} exports no section`);
 	} catch (error) {
 		// Its goals are unknown without the file: one entry stands for all of them, so the run cannot pass.
 		console.log(`\n[${name}] could not be loaded: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
