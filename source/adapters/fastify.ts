@@ -176,12 +176,18 @@ class FastifyInstrumentation {
 			self.#route(this, route);
 		});
 		const requestOp = options.requestOp ?? 'request';
-		if (requestOp !== false) {
-			const monitor = this.#monitor;
-			const ok = {error: false};
-			const failed = {error: true};
+		// Decided once: a disabled monitor gets no hook at all, an enabled one records into its series directly
+		// (no lookup per request).
+		if (requestOp !== false && this.#monitor.enabled) {
+			const series = this.#monitor.series(requestOp, null, 'operation');
+			const faults = this.#monitor.faults;
 			originalAddHook.call(app, 'onResponse', function perftopRequest(_request: unknown, reply: {elapsedTime: number; statusCode: number}, done: () => void) {
-				monitor.record(requestOp, reply.elapsedTime, reply.statusCode >= 500 ? failed : ok);
+				try {
+					if (reply.statusCode >= 500) series.recordError(reply.elapsedTime * 1e6);
+					else series.record(reply.elapsedTime * 1e6);
+				} catch (error) {
+					faults.report('record', error);
+				}
 				done();
 			});
 		}
