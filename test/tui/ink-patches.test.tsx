@@ -7,8 +7,10 @@
 import assert from 'node:assert/strict';
 import {EventEmitter} from 'node:events';
 import {mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync} from 'node:fs';
+import {createRequire} from 'node:module';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
+import {pathToFileURL} from 'node:url';
 import {test} from 'node:test';
 
 // Colours on before chalk (through Ink) loads, so styled text really carries ANSI codes.
@@ -277,7 +279,9 @@ test("a patched frame assembly that throws while drawing gives that frame to Ink
 
 test("a patched measurement that throws answers with Ink's own function from then on", async t => {
 	t.after(resetInkPatches);
-	const {default: instances} = (await import(new URL('./instances.js', (await import('node:url')).pathToFileURL((await import('node:module')).createRequire(import.meta.url).resolve('ink'))).href)) as {default: WeakMap<object, unknown>};
+	// Ink's map from stdout to its instance, the one the measurement patch looks the tree up in.
+	const instancesUrl = new URL('./instances.js', pathToFileURL(createRequire(import.meta.url).resolve('ink')));
+	const {default: instances} = (await import(instancesUrl.href)) as {default: WeakMap<object, unknown>};
 	const inkSetMeasure = yogaNodePrototype.setMeasureFunc;
 	const stdout = new FakeTty(80, 24);
 	assert.equal((await installInkPatches(stdout, {env: {}, notify: () => {}})).state, 'installed');
