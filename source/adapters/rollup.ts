@@ -135,23 +135,26 @@ class RollupInstrumentation {
 		const name = hasName(plugin) ? plugin.name : '(anonymous)';
 		const restore: Array<() => void> = [];
 		const record = plugin as Record<string, unknown>;
-		try {
-			for (const key of hookKeys(plugin)) {
+		for (const key of hookKeys(plugin)) {
+			try {
+				const own = Object.getOwnPropertyDescriptor(plugin, key);
+				if (own ? !own.configurable && !own.writable : !Object.isExtensible(plugin)) throw new TypeError(`perftop/rollup: hook '${key}' of plugin '${name}' cannot be replaced (frozen or read-only); it runs untimed`);
 				const original = record[key];
 				const replacement = this.#timed(original, key, name);
 				if (replacement === original) continue;
-				const own = Object.getOwnPropertyDescriptor(plugin, key);
-				Object.defineProperty(plugin, key, {value: replacement, writable: true, configurable: true, enumerable: own ? own.enumerable : true});
+				if (own && !own.configurable) record[key] = replacement;
+				else Object.defineProperty(plugin, key, {value: replacement, writable: true, configurable: true, enumerable: own ? own.enumerable : true});
 				restore.push(() => {
 					// Put back only what is still ours: a later change by someone else stays.
 					if (record[key] !== replacement) return;
-					if (own) Object.defineProperty(plugin, key, own);
+					if (own && !own.configurable) record[key] = original;
+					else if (own) Object.defineProperty(plugin, key, own);
 					else delete record[key];
 				});
+			} catch (error) {
+				// A frozen plugin or a non-configurable hook: that hook runs untimed, the others are still timed.
+				this.#monitor.faults.report('instrument', error);
 			}
-		} catch (error) {
-			// A frozen or otherwise unusual plugin: what was replaced so far stays until undo, the rest runs untimed.
-			this.#monitor.faults.report('instrument', error);
 		}
 		instrumented.add(plugin);
 		this.#undo.set(plugin, {name, restore});

@@ -194,6 +194,19 @@ test('output plugins, class-based plugins and unnamed plugins are covered', asyn
 	assert.equal(Object.hasOwn(new Banner(), 'renderChunk'), false);
 });
 
+test('a frozen plugin builds as before, untimed, with one instrument fault; the other plugins are still timed', async () => {
+	const project = newProject(2);
+	const faults: string[] = [];
+	const monitor = newMonitor({onFault: kind => faults.push(kind)});
+	let transforms = 0;
+	const frozen = Object.freeze({name: 'frozen', transform: () => void transforms++}) as unknown as Plugin;
+	await build(project, [perftopRollup({monitor}), frozen, nodeResolve(), commonjs(), json()]);
+	assert.ok(transforms > 0, 'its hook ran');
+	assert.equal(monitor.getPluginPerformance('frozen'), undefined, 'no empty series for it either');
+	assert.deepEqual(faults, ['instrument']);
+	assert.ok((hook(monitor, 'json', 'transform')?.count ?? 0) > 0);
+});
+
 test('a disabled monitor leaves every hook as it is and records nothing', async () => {
 	const project = newProject(2);
 	const monitor = newMonitor({enabled: false});
