@@ -59,7 +59,7 @@ export function startLoad(options: LoadOptions): Load {
 	if (!['127.0.0.1', 'localhost', '[::1]'].includes(base.hostname)) throw new Error(`load: ${options.url} is not a loopback address`);
 	if (options.requests.length === 0) throw new Error('load: no requests given');
 	if ((options.concurrency === undefined) === (options.rate === undefined)) throw new Error('load: give exactly one of concurrency and rate');
-	const agent = new Agent({keepAlive: true, maxSockets: options.concurrency ?? options.maxInFlight ?? 32});
+	const agent = new Agent({keepAlive: true, noDelay: true, maxSockets: options.concurrency ?? options.maxInFlight ?? 32} as ConstructorParameters<typeof Agent>[0]);
 	const prepared = options.requests.map(({method = 'GET', path, body}) => {
 		const payload = body === undefined ? null : Buffer.from(JSON.stringify(body));
 		const headers: Record<string, string | number> = payload ? {'content-type': 'application/json', 'content-length': payload.length} : {};
