@@ -57,7 +57,8 @@ export interface SeriesSummary extends LatencyStats {
 	asyncCount?: number;
 	/**
 	 * Synchronous self time of those calls, ms in total: the time each spent running before it returned (what it
-	 * blocked the event loop for), as opposed to its latency to settlement. Present with `asyncCount`.
+	 * blocked the event loop for), as opposed to its latency to settlement. Measured on a sample of the calls
+	 * (every 8th) and scaled to all of them. Present with `asyncCount`.
 	 */
 	selfMs?: number;
 }

@@ -4,7 +4,8 @@
  * call awaits each result, so the clock is read when the await resumes; a parallel call combines the results
  * like Promise.all, and each implementation's one reaction both records its timing and collects its value.
  * No extra promise or reaction per implementation, and callers observe exactly what they would without a
- * monitor (same values in the same order, the same error objects, the same number of ticks).
+ * monitor (same values in the same order, the same error objects, the same number of ticks). A parallel call of
+ * a hook with one implementation skips Promise.all, attached or not: one reaction puts the value in an array.
  *
  * Timing follows the monitor's wrappers (busy time and the synchronous self time of async calls included): a
  * promise is timed to its settlement, anything else (plain values,
@@ -88,11 +89,12 @@ export function callParallel(table: HookTable, name: string, args: unknown[]): P
 	const timed = table.timed;
 	if (timed !== null) {
 		const plan = timed.get(name);
-		if (plan !== undefined) return timedParallel(plan, args);
+		if (plan !== undefined) return plan.length === 1 && plan[0]!.series !== null ? timedSingle(plan[0]!, args) : timedParallel(plan, args);
 	}
 	const implementations = table.active.get(name);
 	if (implementations === undefined) return Promise.resolve([]);
 	const count = implementations.length;
+	if (count === 1) return rawSingle(implementations[0]!, args);
 	const pending = new Array<unknown>(count);
 	for (let index = 0; index < count; index++) {
 		try {
@@ -103,6 +105,58 @@ export function callParallel(table: HookTable, name: string, args: unknown[]): P
 		}
 	}
 	return Promise.all(pending);
+}
+
+/** One element into a one-element array (the fulfilment handler of the single-implementation calls). */
+const inArray = (value: unknown): unknown[] => [value];
+
+/**
+ * callParallel for the common case of one implementation: a promise it returns gets one reaction that puts
+ * its value in an array, which settles as Promise.all([promise]) would (same value, same reason, as many
+ * ticks) without the combining promise.
+ */
+function rawSingle(implementation: HookFunction, args: unknown[]): Promise<unknown[]> {
+	let value: unknown;
+	try {
+		value = implementation(...args);
+	} catch (error) {
+		return Promise.reject(error);
+	}
+	return value instanceof Promise ? Promise.resolve(value).then(inArray) : Promise.all([value]);
+}
+
+/**
+ * timedParallel for the common case of one timed implementation: a promise it returns gets one reaction,
+ * which records and resolves with the one-element array (as Promise.all([promise]) would, in as many ticks),
+ * without the combining promise and its executor.
+ */
+function timedSingle(hook: TimedHook, args: unknown[]): Promise<unknown[]> {
+	const {fn, clock, faults} = hook;
+	const series = hook.series!;
+	const start = clock();
+	const opener = enter(series);
+	let value: unknown;
+	try {
+		value = fn(...args);
+	} catch (error) {
+		recordErrorSince(series, clock, start, faults, opener);
+		return Promise.reject(error);
+	}
+	if (!(value instanceof Promise)) {
+		recordSince(series, clock, start, faults, opener);
+		return Promise.all([value]);
+	}
+	markSelf(series, clock, start);
+	return Promise.resolve(value).then(
+		result => {
+			recordSince(series, clock, start, faults, opener);
+			return [result];
+		},
+		(reason: unknown) => {
+			recordErrorSince(series, clock, start, faults, opener);
+			throw reason;
+		},
+	);
 }
 
 /**
