@@ -83,8 +83,9 @@ function kit(impls: Impl[]): Kit {
 /**
  * The floor of exact per-call timing, written as the honest minimum: two hrtime.bigint() reads and a
  * log-linear histogram increment (32 sub-buckets per power of two, durations under 2^31 ns), one argument.
+ * Source of `(fn, counts: Float64Array) => wrapper`, for compileFresh; the adapters' benches reuse it.
  */
-const FLOOR_WRAPPER = `(fn, counts) => {
+export const FLOOR_WRAPPER = `(fn, counts) => {
 	const clock = process.hrtime.bigint;
 	return function (x) {
 		const start = clock();

@@ -245,7 +245,7 @@ export class TapableInstrumentation {
 function switchable(timed: TapFunction, original: TapFunction, state: {readonly on: boolean}): TapFunction {
 	const wrapper = function (this: unknown) {
 		// Rest parameters would copy the arguments into an array; `apply` with `arguments` does not once inlined.
-		return (state.on ? timed : original).apply(this, arguments as unknown as unknown[]);
+		return state.on ? timed.apply(this, arguments as unknown as unknown[]) : original.apply(this, arguments as unknown as unknown[]);
 	};
 	Object.defineProperty(wrapper, 'name', {value: original.name, configurable: true});
 	Object.defineProperty(wrapper, 'length', {value: original.length, configurable: true});
