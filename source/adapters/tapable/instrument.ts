@@ -239,12 +239,14 @@ export class TapableInstrumentation {
 }
 
 /**
- * A function that calls `timed` while `state.on`, and `original` after undo. It keeps `original`'s name
- * and length (tapable reads neither, but stack traces and debuggers show them).
+ * A function that calls `timed` while `state.on`, and `original` after undo. It keeps `original`'s name and
+ * length (webpack's parser reads a tap function's length to decide how it passes the arguments).
  */
 function switchable(timed: TapFunction, original: TapFunction, state: {readonly on: boolean}): TapFunction {
 	const wrapper = function (this: unknown) {
 		// Rest parameters would copy the arguments into an array; `apply` with `arguments` does not once inlined.
+		// One call site per target keeps each monomorphic, so V8 can inline the timed wrapper here (see the
+		// tapable-tap-overhead bench row, against monitor.wrap's wrapper called directly).
 		return state.on ? timed.apply(this, arguments as unknown as unknown[]) : original.apply(this, arguments as unknown as unknown[]);
 	};
 	Object.defineProperty(wrapper, 'name', {value: original.name, configurable: true});
