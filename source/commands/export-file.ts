@@ -18,7 +18,7 @@ export interface WriteExportOptions {
 }
 
 /** The columns of the CSV export, in order. */
-export const CSV_COLUMNS = ['plugin', 'op', 'kind', 'count', 'errors', 'p50_ms', 'p95_ms', 'p99_ms', 'max_ms', 'mean_ms', 'rate_per_s'] as const;
+export const CSV_COLUMNS = ['plugin', 'op', 'kind', 'count', 'errors', 'p50_ms', 'p95_ms', 'p99_ms', 'max_ms', 'mean_ms', 'rate_per_s', 'total_ms', 'async_calls', 'self_ms'] as const;
 
 /** The default file name: perftop-<host>-<UTC timestamp>.<ext>, e.g. perftop-api-20250102T030405Z.json. */
 export function defaultExportName(data: MetricsExport, format: 'json' | 'csv'): string {
@@ -43,7 +43,11 @@ export function writeExport(data: MetricsExport, options: WriteExportOptions): s
 	return path;
 }
 
-/** The export as CSV: a header and one row per series. Durations in ms, rate in calls/s over the recent window. */
+/**
+ * The export as CSV: a header and one row per series. Durations in ms, rate in calls/s over the recent window;
+ * `total_ms` is the summed latency, `async_calls` the calls that completed asynchronously and `self_ms` their
+ * synchronous self time in total (both empty for series without async calls, or from older hosts).
+ */
 export function exportToCsv(data: MetricsExport): string {
 	const rows = [CSV_COLUMNS.join(',')];
 	for (const series of data.series) rows.push(csvRow(series));
@@ -63,6 +67,9 @@ function csvRow(series: SeriesExport): string {
 		series.maxMs,
 		series.meanMs,
 		series.recent.rate,
+		series.totalMs,
+		series.asyncCount ?? null,
+		series.selfMs ?? null,
 	];
 	return values.map(csvField).join(',');
 }

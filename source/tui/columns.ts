@@ -42,7 +42,7 @@ export const COLUMNS: readonly Column[] = [
 	{id: 'p99', meaning: '99th percentile call time, ms', title: 'P99', width: 5, align: 'right', value: p => p.calls.p99Ms, text: p => ms(p.calls.p99Ms)},
 	{id: 'errors', meaning: 'calls that threw or rejected', title: 'ERRS', width: 5, align: 'right', value: p => p.calls.errors, text: p => count(p.calls.errors)},
 	{id: 'errorPct', meaning: 'errors as a share of calls', title: 'ERR%', width: 5, align: 'right', value: errorRatio, text: p => percent(errorRatio(p))},
-	{id: 'share', meaning: 'share of all plugins\' hook time', title: 'TIME%', width: 5, align: 'right', value: p => p.hookShare, text: p => percent(p.hookShare)},
+	{id: 'share', meaning: 'share of all plugins\' hook busy time', title: 'TIME%', width: 5, align: 'right', value: p => p.hookShare, text: p => percent(p.hookShare)},
 ];
 
 /** The column with this id (the name column for an unknown id). */

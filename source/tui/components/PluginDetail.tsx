@@ -1,4 +1,7 @@
-/** The detail view of one plugin: its load cost, totals, trend sparklines and its hooks with their own percentiles. */
+/**
+ * The detail view of one plugin: its load cost and busy time, totals, trend sparklines and its hooks with their
+ * own percentiles and, for async hooks, their synchronous self time.
+ */
 import {Box, Text} from 'ink';
 import type {PluginSummary, SeriesSummary} from '../../protocol/snapshot.js';
 import {errorRatio} from '../columns.js';
@@ -27,11 +30,26 @@ const HOOK_COLUMNS = [
 	{title: 'MAXms', width: 5, text: (hook: SeriesSummary) => ms(hook.maxMs)},
 	{title: 'ERRS', width: 5, text: (hook: SeriesSummary) => count(hook.errors)},
 	{title: 'SLOW', width: 5, text: (hook: SeriesSummary) => count(hook.slow)},
+	{title: 'SELFms', width: 6, text: (hook: SeriesSummary) => ms(selfMean(hook))},
 ];
+
+/**
+ * Mean synchronous self time of a hook's async calls (ms): what each blocked the event loop for before
+ * returning; null for hooks without async calls (their latency is all self time).
+ */
+export function selfMean(hook: SeriesSummary): number | null {
+	return hook.asyncCount !== undefined && hook.asyncCount > 0 && hook.selfMs !== undefined ? hook.selfMs / hook.asyncCount : null;
+}
 const FIXED = HOOK_COLUMNS.reduce((sum, column) => sum + column.width + 1, 0);
 
 function hookNameWidth(width: number): number {
 	return Math.max(14, Math.min(32, width - 2 - FIXED - 12));
+}
+
+/** A duration with its unit: `ms` unless the text already carries one (`4.20s`, `12us`). */
+function withUnit(value: number): string {
+	const text = ms(value);
+	return /[a-z]$/.test(text) ? text : `${text} ms`;
 }
 
 /** One hook's line (without trend) as plain text. */
@@ -57,7 +75,8 @@ export function PluginDetail({plugin, history, width, rows, top, theme}: PluginD
 	const calls = plugin.calls;
 	const loadMemory = plugin.loadBytes === null ? '-' : `${bytes(plugin.loadBytes)}${plugin.loadMemoryMode === 'gc' ? ' (measured between GCs)' : plugin.loadMemoryMode === 'heap-delta' ? ' (heap delta)' : ''}`;
 	const title = `  Plugin ${plugin.name}  [${plugin.state}]  ${plugin.source ? `from ${plugin.source}` : ''}`;
-	const second = plugin.state === 'failed' && plugin.error ? `  failed: ${plugin.error}` : `  load time ${plugin.loadMs === null ? '-' : `${ms(plugin.loadMs)} ms`}  load memory ${loadMemory}`;
+	const busy = plugin.busyMs === undefined ? '' : `  busy ${withUnit(plugin.busyMs)}`;
+	const second = plugin.state === 'failed' && plugin.error ? `  failed: ${plugin.error}` : `  load time ${plugin.loadMs === null ? '-' : `${ms(plugin.loadMs)} ms`}  load memory ${loadMemory}${busy}`;
 	const third = `  calls ${count(calls.count)}  errors ${count(calls.errors)} (${percent(errorRatio(plugin))})  p50/p95/p99/max ${[calls.p50Ms, calls.p95Ms, calls.p99Ms, calls.maxMs].map(ms).join('/')} ms  share ${percent(plugin.hookShare)}`;
 	const top0 = Math.max(0, Math.min(top, plugin.hooks.length - rows));
 	const hooks = plugin.hooks.slice(top0, top0 + rows);
