@@ -212,6 +212,51 @@ describe('PerftopWebpackPlugin on a real webpack build', () => {
 	});
 });
 
+describe('PerftopWebpackPlugin and child compilers', () => {
+	test('taps of a child compiler\'s own plugins and of its compilation\'s parser are timed, copied taps once', async () => {
+		const dir = writeProject();
+		writeFileSync(join(dir, 'src', 'child.js'), 'console.log(__COUNTED__);\n');
+		const monitor = new PerformanceMonitor({samplers: false, alerts: false});
+		let counted = 0;
+		let sealed = 0;
+		/** Builds src/child.js in a child compiler, with a plugin of the child's own. */
+		class ChildBuildPlugin {
+			apply(compiler: Compiler): void {
+				compiler.hooks.make.tapAsync('ChildBuildPlugin', (compilation, callback) => {
+					const childOnly = {
+						apply(child: Compiler) {
+							child.hooks.thisCompilation.tap('ChildOnly', childCompilation => {
+								childCompilation.hooks.seal.tap('ChildOnly', () => void sealed++);
+							});
+						},
+					};
+					const child = compilation.createChildCompiler('child', {filename: 'child.js'}, [new webpack.EntryPlugin(dir, './src/child.js', {name: 'child'}), childOnly]);
+					child.runAsChild(error => callback(error ?? undefined));
+				});
+				compiler.hooks.normalModuleFactory.tap('ChildBuildPlugin', factory => {
+					factory.hooks.parser.for('javascript/auto').tap('ChildBuildPlugin', parser => {
+						parser.hooks.expression.for('__COUNTED__').tap('ChildBuildPlugin', () => void counted++);
+					});
+				});
+			}
+		}
+		const compiler = webpack(config(dir, [new PerftopWebpackPlugin({monitor}), new ChildBuildPlugin()]));
+		try {
+			await run(compiler);
+			assert.equal(sealed, 1);
+			assert.equal(series(monitor, 'ChildOnly', 'compiler:thisCompilation')?.count, 1);
+			assert.equal(series(monitor, 'ChildOnly', 'compilation:seal')?.count, 1);
+			// Three in the main build's modules, one in the child's.
+			assert.equal(counted, 4);
+			assert.equal(series(monitor, 'ChildBuildPlugin', 'parser:expression')?.count, 4);
+			assert.equal(monitor.faults.count, 0);
+		} finally {
+			await close(compiler);
+			rmSync(dir, {recursive: true, force: true});
+		}
+	});
+});
+
 describe('PerftopWebpackPlugin undo', () => {
 	test('after undo a build records nothing and the compiler\'s taps hold their own functions', async () => {
 		const dir = writeProject();

@@ -102,14 +102,25 @@ export class PerftopWebpackPlugin {
 	#follow(compiler: WebpackCompilerLike): void {
 		const instrumentation = this.#instrumentation;
 		instrumentation.add(compiler.hooks, 'compiler');
-		const hooks = compiler.hooks as Partial<Record<'compilation' | 'normalModuleFactory' | 'contextModuleFactory' | 'initialize', OwnTapHook>>;
+		const hooks = compiler.hooks as Partial<Record<'thisCompilation' | 'compilation' | 'normalModuleFactory' | 'contextModuleFactory' | 'initialize', OwnTapHook>>;
 		const own = {name: PERFTOP_WEBPACK_PLUGIN, stage: FIRST};
-		hooks.compilation?.tap(own, (compilation: {hooks?: object}, params?: {normalModuleFactory?: {hooks?: object}; contextModuleFactory?: {hooks?: object}}) => {
-			instrumentation.add(compilation.hooks ?? {}, 'compilation');
+		const compilations = new WeakSet<object>();
+		const onCompilation = (compilation: {hooks?: {childCompiler?: unknown}}, params?: {normalModuleFactory?: {hooks?: object}; contextModuleFactory?: {hooks?: object}}) => {
+			if (!compilation?.hooks || compilations.has(compilation)) return;
+			compilations.add(compilation);
+			instrumentation.add(compilation.hooks, 'compilation');
 			// Also reached through the factory hooks below; a hook reached twice is intercepted once.
 			if (params?.normalModuleFactory?.hooks) instrumentation.add(params.normalModuleFactory.hooks, 'normalModuleFactory');
 			if (params?.contextModuleFactory?.hooks) instrumentation.add(params.contextModuleFactory.hooks, 'contextModuleFactory');
-		});
+			// A child compiler (HTML and worker plugins make them) gets copies of this compiler's taps, which are
+			// timed already, and taps of its own plugins, which its hooks' interceptors time.
+			(compilation.hooks.childCompiler as Partial<OwnTapHook> | undefined)?.tap?.(own, (child: {hooks?: object}) => {
+				if (child?.hooks) instrumentation.add(child.hooks, 'compiler');
+			});
+		};
+		// `thisCompilation` comes first, `compilation` also runs for child compilations.
+		hooks.thisCompilation?.tap(own, onCompilation);
+		hooks.compilation?.tap(own, onCompilation);
 		hooks.normalModuleFactory?.tap(own, (factory: {hooks?: {parser?: unknown}}) => {
 			if (!factory.hooks) return;
 			instrumentation.add(factory.hooks, 'normalModuleFactory');
