@@ -172,24 +172,14 @@ class FastifyInstrumentation {
 			enumerable: addHookOwn?.enumerable ?? true,
 		});
 		// The adapter's own hooks, added first: its onRoute hook sees each route's options before any plugin's.
-		originalAddHook.call(app, 'onRoute', function perftopRoute(this: object, route: RouteOptions) {
-			self.#route(this, route);
-		});
-		const requestOp = options.requestOp ?? 'request';
-		// Decided once: a disabled monitor gets no hook at all, an enabled one records into its series directly
-		// (no lookup per request).
-		if (requestOp !== false && this.#monitor.enabled) {
-			const series = this.#monitor.series(requestOp, null, 'operation');
-			const faults = this.#monitor.faults;
-			originalAddHook.call(app, 'onResponse', function perftopRequest(_request: unknown, reply: {elapsedTime: number; statusCode: number}, done: () => void) {
-				try {
-					if (reply.statusCode >= 500) series.recordError(reply.elapsedTime * 1e6);
-					else series.record(reply.elapsedTime * 1e6);
-				} catch (error) {
-					faults.report('record', error);
-				}
-				done();
+		// Fastify refuses hooks once the app has started; the app then runs uninstrumented (a fault says why).
+		try {
+			originalAddHook.call(app, 'onRoute', function perftopRoute(this: object, route: RouteOptions) {
+				self.#route(this, route);
 			});
+			this.#addRequestHook(app, originalAddHook, options.requestOp ?? 'request');
+		} catch (error) {
+			this.#monitor.faults.report('plugin-wrap', error);
 		}
 		let undone = false;
 		this.undo = () => {
@@ -198,6 +188,25 @@ class FastifyInstrumentation {
 			restore(app, 'register', registerOwn);
 			restore(app, 'addHook', addHookOwn);
 		};
+	}
+
+	/**
+	 * The per-request total: an `onResponse` hook recording `reply.elapsedTime` into `requestOp`'s series,
+	 * resolved once (no lookup per request). A disabled monitor (or `requestOp: false`) gets no hook at all.
+	 */
+	#addRequestHook(app: Instance, addHook: AnyFunction, requestOp: string | false): void {
+		if (requestOp === false || !this.#monitor.enabled) return;
+		const series = this.#monitor.series(requestOp, null, 'operation');
+		const faults = this.#monitor.faults;
+		addHook.call(app, 'onResponse', function perftopRequest(_request: unknown, reply: {elapsedTime: number; statusCode: number}, done: () => void) {
+			try {
+				if (reply.statusCode >= 500) series.recordError(reply.elapsedTime * 1e6);
+				else series.record(reply.elapsedTime * 1e6);
+			} catch (error) {
+				faults.report('record', error);
+			}
+			done();
+		});
 	}
 
 	/** Who a hook or route added now on `instance` belongs to. */
