@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import {EventEmitter} from 'node:events';
 import {describe, test} from 'node:test';
 import {PerformanceMonitor} from '../../../source/host/monitor/monitor.js';
+import {PluginManager} from '../../../source/host/plugins/manager.js';
 import type {PluginSummary, SeriesSummary} from '../../../source/protocol/snapshot.js';
 
 /** A monitor with a duration clock that moves only when told to. */
@@ -269,6 +270,21 @@ describe('measureLoad', () => {
 		const outer = pluginOf(monitor, 'outer');
 		// Outer's own work is 5 ms; inner's 80 ms must not count (tolerance: under 60 ms).
 		assert.ok(outer.loadMs !== null && outer.loadMs >= 4 && outer.loadMs < 60, `outer self ${outer.loadMs} ms`);
+	});
+
+	test('shares the self-time logic with the plugin manager: a manager load inside it is not charged to it', async () => {
+		const monitor = realMonitor();
+		const manager = new PluginManager({monitor, forceGc: false});
+		await monitor.measureLoad('framework', async () => {
+			await sleep(10);
+			const result = await manager.register({name: 'registered', hooks: {}, setup: () => sleep(120)});
+			assert.ok(result.ok);
+		});
+		const framework = pluginOf(monitor, 'framework');
+		const registered = pluginOf(monitor, 'registered');
+		assert.ok(registered.loadMs !== null && registered.loadMs >= 115, `registered ${registered.loadMs} ms`);
+		// Its own 10 ms sleep; with the manager's 120 ms load it would be >= 130 (tolerance: under 100 ms).
+		assert.ok(framework.loadMs !== null && framework.loadMs < 100, `framework self ${framework.loadMs} ms`);
 	});
 
 	test('a failure is recorded as failed with the error, and rethrown unchanged', async () => {
