@@ -1,8 +1,8 @@
 /**
  * PerftopWebpackPlugin: webpack's hooks timed per plugin, built on the tapable instrumentation. It follows the
- * objects a build hands out: the compiler, every compilation (child compilations too), every normal and
- * context module factory, and every parser the normal module factory creates (through its `parser` hook
- * map). Hooks are reached through own data properties only, so deprecated accessors (such as
+ * objects a build hands out: the compiler and its child compilers, every compilation (child compilations
+ * too), every normal and context module factory, and every parser the normal module factory creates (through
+ * its `parser` hook map). Hooks are reached through own data properties only, so deprecated accessors (such as
  * `compilation.hooks.normalModuleLoader`) are never read and print no deprecation warning.
  *
  * Loads: the plugins listed after this one in `plugins` get their `apply` measured as their load (through
@@ -10,7 +10,8 @@
  * `plugins[i]`). The taps a plugin registers while its `apply` runs are charged to it, and so are the taps
  * registered later under a tap name it used there (webpack plugins often tap under a name that is not their
  * class name, e.g. 'mini-css-extract-plugin'): the first plugin to use a tap name owns it. Every other tap
- * (webpack's built-in plugins, plugins listed before this one) is recorded under its tap name.
+ * (webpack's built-in plugins, plugins listed before this one) is recorded under its tap name. Two instances
+ * of one class share one name: their hooks add up, and the load shown is the last one's.
  */
 import type {PerformanceMonitor} from '../../index.js';
 import {TapableInstrumentation} from './instrument.js';
