@@ -41,6 +41,8 @@ export const FAULTS = {
 	'plugin-wrap': {code: 'PERFTOP_PLUGIN_WRAP', what: 'a plugin hook could not be wrapped for timing', action: 'Report it as a bug; the hook runs untimed.'},
 	'process-cpu': {code: 'PERFTOP_PROCESS_CPU', what: 'process CPU could not be read', action: 'Check that /proc is readable; the CPU meter stays empty.'},
 	'process-sampler': {code: 'PERFTOP_PROCESS_SAMPLER', what: 'a process sample failed', action: 'Report it as a bug with the warning text; the next sample tries again.'},
+	prometheus: {code: 'PERFTOP_PROMETHEUS', what: 'the Prometheus endpoint could not be served at start', action: 'The port may be in use or the options invalid (buckets, maxSeries, port, path): pick another port (or start({strict: true}) to get the error).'},
+	'prometheus-scrape': {code: 'PERFTOP_PROMETHEUS_SCRAPE', what: 'rendering or sending a Prometheus scrape failed', action: 'Report it as a bug with the warning text; the scraper got a 500 or a cut response and the next scrape tries again.'},
 	record: {code: 'PERFTOP_RECORD', what: 'recording a timed call failed', action: 'Report it as a bug; the host call itself was not affected.'},
 	rotate: {code: 'PERFTOP_ROTATE', what: 'rotating the recent window failed', action: 'Report it as a bug; recent rates and percentiles may be stale.'},
 	'sample-listener': {code: 'PERFTOP_SAMPLE_LISTENER', what: 'a sample listener threw', action: 'Fix the listener passed to samplers.onSample; others still run.'},

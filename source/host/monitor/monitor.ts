@@ -11,6 +11,8 @@ import {CacheRegistry, PerformanceCache, type CacheOptions} from '../cache/regis
 import {HostEvents} from './events.js';
 import {currentHostInfo} from './host-info.js';
 import {Faults, type FaultKind} from '../faults/faults.js';
+import {alertRuleNames, PrometheusExporter} from '../exposition/prometheus.js';
+import {renderExposition, resolveExposition, type ExpositionFormat, type ExpositionInput} from '../../protocol/exposition.js';
 import type {MonitorHandle} from './handle.js';
 import {serve, type IpcServer, type ServerOptions} from '../ipc/server.js';
 import {startPerfLog, type PerfLog} from '../logging/perf-log.js';
@@ -46,6 +48,8 @@ export class PerformanceMonitor implements MonitorHandle {
 	readonly performanceThresholds: PerformanceThresholds;
 	/** The socket server, once started. */
 	server: IpcServer | null = null;
+	/** The Prometheus endpoint (option `prometheus`; its `url` once started), or null when not configured. */
+	readonly prometheus: PrometheusExporter | null;
 
 	#enabled: boolean;
 	readonly #clock: Clock;
@@ -98,6 +102,7 @@ export class PerformanceMonitor implements MonitorHandle {
 				? null
 				: new AlertEngine(this.performanceThresholds, {...(options.alerts ?? {}), onAlert: options.onAlert}, this.events, this.faults);
 		this.host = currentHostInfo(options.name);
+		this.prometheus = options.prometheus ? new PrometheusExporter(() => this.#expositionInput(), options.prometheus === true ? {} : options.prometheus, this.faults) : null;
 	}
 
 	// ---- lifecycle ----
@@ -132,6 +137,14 @@ export class PerformanceMonitor implements MonitorHandle {
 				this.faults.report('socket', error);
 			}
 		}
+		if (this.prometheus) {
+			try {
+				await this.prometheus.listen();
+			} catch (error) {
+				if (strict) throw error;
+				this.faults.report('prometheus', error);
+			}
+		}
 		return this;
 	}
 
@@ -153,6 +166,7 @@ export class PerformanceMonitor implements MonitorHandle {
 		if (this.samplers) closing.push(this.samplers.stop());
 		if (this.server) closing.push(this.server.close());
 		if (this.#perfLog) closing.push(this.#perfLog.close());
+		if (this.prometheus) closing.push(this.prometheus.close());
 		this.server = null;
 		this.#perfLog = null;
 		const results = await Promise.allSettled(closing);
@@ -404,6 +418,30 @@ export class PerformanceMonitor implements MonitorHandle {
 		return path;
 	}
 
+	/**
+	 * The series as Prometheus text 0.0.4 (`'prometheus'`) or OpenMetrics 1.0 (`'openmetrics'`), rendered now,
+	 * with the `prometheus` option's buckets and cap (or the defaults): for hosts that serve `/metrics` from their
+	 * own HTTP server. One pass over the series; nothing is kept between calls.
+	 */
+	metricsText(format: ExpositionFormat = 'prometheus'): string {
+		return this.prometheus ? this.prometheus.render(format) : renderExposition(this.#expositionInput(), defaultExposition ??= resolveExposition(), format);
+	}
+
+	#expositionInput(): ExpositionInput {
+		const cpu = process.cpuUsage();
+		return {
+			series: this.registry.all(),
+			plugins: [...this.#plugins.values()],
+			caches: this.#cacheList(),
+			alerts: this.#safe('alerts', () => this.alerts?.active() ?? null, null),
+			alertRules: this.alerts ? alertRuleNames(this.#options.alerts) : [],
+			process: this.#safe('sampler', () => this.samplers?.processSection() ?? null, null),
+			host: this.host,
+			cpu: {user: cpu.user / 1e6, system: cpu.system / 1e6},
+			monitor: {series: this.registry.size, seriesCap: this.registry.cap, faults: this.faults.count},
+		};
+	}
+
 	/** Zeroes every series (plugin load records and caches are kept). */
 	clearMetrics(): ResetMetricsResult {
 		// The log gets the calls of the interval cut short before they are zeroed.
@@ -462,3 +500,6 @@ export class PerformanceMonitor implements MonitorHandle {
 		}
 	}
 }
+
+/** Rendering options of {@link PerformanceMonitor.metricsText} without a `prometheus` option (resolved on first use). */
+let defaultExposition: ReturnType<typeof resolveExposition> | undefined;

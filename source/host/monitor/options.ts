@@ -3,6 +3,7 @@
  */
 import type {AlertData, CacheSummary, PluginState, PluginSummary, SeriesSummary} from '../../protocol/snapshot.js';
 import type {AlertOptions} from '../alerts/engine.js';
+import type {PrometheusOptions} from '../exposition/prometheus.js';
 import type {FaultListener} from '../faults/faults.js';
 import type {ServerOptions} from '../ipc/server.js';
 import type {PerfLogOptions} from '../logging/perf-log.js';
@@ -45,6 +46,12 @@ export interface MonitorOptions {
 	log?: PerfLogOptions | false;
 	/** Directory for heap snapshots requested by clients; unset: the command is refused. */
 	heapSnapshotDir?: string;
+	/**
+	 * Serve the series for Prometheus over HTTP while started: `true` for the defaults (127.0.0.1:9464/metrics) or
+	 * {@link PrometheusOptions}. A port that cannot be bound is a fault (PERFTOP_PROMETHEUS), not an exception,
+	 * unless `start({strict: true})`. Default: no endpoint.
+	 */
+	prometheus?: boolean | PrometheusOptions;
 }
 
 /** What the plugin manager (or a host) reports about one plugin's load. */
