@@ -37,8 +37,8 @@ const help = `
     --once                 With --attach: print one snapshot and exit (works without a terminal)
     --json                 With --once: print the snapshot as JSON
     --out <file>           export: exact file to write      --force  export: overwrite it
-    --dir <dir>            list: socket directory            --clean  list: remove stale sockets
-    --headless             demo: run the host without the live view
+    --dir <dir>            list: socket directory            --clean  list: remove stale sockets (never a live one)
+    --headless             demo: the host without the live view, until Ctrl-C, SIGTERM or SIGHUP (the host stops too)
     --socket <path>        demo: socket path                 --rate <n>  demo: load, requests/s
     --example <name>       demo: orders (default) or fastify (a Fastify shop instrumented by perftop/fastify)
 
