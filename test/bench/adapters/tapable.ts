@@ -10,7 +10,7 @@ import {PerformanceMonitor} from '../../../source/index.js';
 import {instrumentTapable} from '../../../source/adapters/tapable.js';
 import {BUCKET_COUNT} from '../../../source/protocol/histogram.js';
 import {FLOOR_WRAPPER} from '../core.js';
-import type {BenchContext} from '../harness.js';
+import type {BenchContext, GoalSpec} from '../harness.js';
 import {compileFresh, interleave, medianAdded, medianAddedRatio, medianOf, type Batch} from '../measure.js';
 
 type Tap = (x: number) => void;
@@ -56,6 +56,9 @@ function subject(): Subject {
 function loop({hook, box}: Subject): Batch {
 	return compileFresh<(hook: unknown, box: Box) => Batch>(LOOP)(hook, box);
 }
+
+/** The goal this part reports. */
+export const goals: readonly GoalSpec[] = [{id: 'tapable-tap-overhead', limit: 1.25, unit: 'x'}];
 
 /** The `tapable` part of the adapters section (see the file comment). */
 export async function run(context: BenchContext): Promise<void> {
