@@ -13,7 +13,8 @@ const help = `
     $ perftop --attach <socket>          live view of the host serving <socket>
     $ perftop --once --attach <socket>   print one snapshot and exit (add --json for JSON)
     $ perftop list                       hosts with a socket on this machine
-    $ perftop export --attach <socket>   write the host's full metrics to a file
+    $ perftop export --attach <socket>   write the host's full metrics to a file (or, as
+                                         openmetrics/prometheus text, to stdout)
     $ perftop analyze <logs...>          report from performance logs (perftop analyze --help)
     $ perftop demo                       start the example plugin host and watch it
 
@@ -37,6 +38,8 @@ const help = `
     --once                 With --attach: print one snapshot and exit (works without a terminal)
     --json                 With --once: print the snapshot as JSON
     --out <file>           export: exact file to write      --force  export: overwrite it
+    --format <f>           export: json, csv, openmetrics or prometheus (text 0.0.4); the text formats go to
+                           stdout unless --out is given
     --dir <dir>            list: socket directory            --clean  list: remove stale sockets (never a live one)
     --headless             demo: the host without the live view, until Ctrl-C, SIGTERM or SIGHUP (the host stops too)
     --socket <path>        demo: socket path                 --rate <n>  demo: load, requests/s
@@ -53,6 +56,7 @@ const help = `
     $ perftop --attach /run/user/1000/perftop/api.sock
     $ perftop --once --json -a /tmp/pt/api.sock | jq .plugins
     $ perftop export -a /tmp/pt/api.sock --format csv --out api.csv
+    $ perftop export -a /tmp/pt/api.sock --format prometheus | promtool check metrics
 `;
 
 const cli = meow(help, {
@@ -153,8 +157,8 @@ async function main(): Promise<number> {
 		case 'export': {
 			const socket = flags.attach ?? rest[0];
 			if (socket === undefined) return usage('export needs --attach <socket>');
-			const format = exportFormat();
-			if (format === null) return usage(`--format must be json or csv, not '${flags.format}'`);
+			const format = flags.format === 'openmetrics' || flags.format === 'prometheus' ? flags.format : exportFormat();
+			if (format === null) return usage(`--format must be json, csv, openmetrics or prometheus, not '${flags.format}'`);
 			const {runExport} = await import('./commands/export.js');
 			return runExport({socket, format, out: flags.out, force: flags.force, dir: flags.exportDir});
 		}

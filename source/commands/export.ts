@@ -1,9 +1,12 @@
 /**
- * `perftop export --attach <socket> [--format json|csv] [--out <file>] [--force]`: asks the host for its full
- * metrics and writes them to a file (never overwriting one unless --force).
+ * `perftop export --attach <socket> [--format json|csv|openmetrics|prometheus] [--out <file>] [--force]`: asks the
+ * host for its full metrics and writes them to a file (never overwriting one unless --force). The text formats
+ * (OpenMetrics 1.0, Prometheus text 0.0.4) are what the host's Prometheus endpoint serves, rendered from the same
+ * data; without --out they go to stdout.
  */
-import {existsSync} from 'node:fs';
+import {existsSync, writeFileSync} from 'node:fs';
 import {resolve} from 'node:path';
+import {exportedSeries, renderExposition, resolveExposition, type ExpositionFormat} from '../protocol/exposition.js';
 import type {MetricsExport} from '../protocol/snapshot.js';
 import {connectOnce} from '../tui/client/connect-once.js';
 import {writeExport} from './export-file.js';
@@ -18,7 +21,7 @@ export async function runExport({
 	dir,
 	stdout = process.stdout,
 	stderr = process.stderr,
-}: {socket: string; format: 'json' | 'csv'; out?: string; force?: boolean; dir?: string} & CommandIo): Promise<number> {
+}: {socket: string; format: 'json' | 'csv' | ExpositionFormat; out?: string; force?: boolean; dir?: string} & CommandIo): Promise<number> {
 	const fail = (message: string) => {
 		stderr.write(`perftop: ${message}\n`);
 		return 1;
@@ -35,6 +38,22 @@ export async function runExport({
 	} catch (error) {
 		return fail(error instanceof Error ? error.message : String(error));
 	}
+	if (format === 'openmetrics' || format === 'prometheus') {
+		try {
+			const text = exportToExposition(data, format);
+			if (out === undefined) {
+				stdout.write(text);
+				return 0;
+			}
+			const path = resolve(out);
+			writeFileSync(path, text, {flag: force ? 'w' : 'wx'});
+			stdout.write(`wrote ${path} (${data.series.length} series)\n`);
+			return 0;
+		} catch (error) {
+			if ((error as {code?: string}).code === 'EEXIST') return fail(`${resolve(out!)} already exists; use --force to overwrite it`);
+			return fail(error instanceof Error ? error.message : String(error));
+		}
+	}
 	try {
 		const path = writeExport(data, {format, out, force, dir});
 		stdout.write(`wrote ${path} (${data.series.length} series)\n`);
@@ -42,4 +61,26 @@ export async function runExport({
 	} catch (error) {
 		return fail(error instanceof Error ? error.message : String(error));
 	}
+}
+
+/**
+ * A host's export (the socket's `export` command) as Prometheus text 0.0.4 or OpenMetrics 1.0, with the default
+ * buckets and cap: the same families as the host's endpoint, but for the process CPU counters, which the
+ * export does not carry.
+ */
+export function exportToExposition(data: MetricsExport, format: ExpositionFormat): string {
+	const {snapshot} = data;
+	return renderExposition(
+		{
+			series: data.series.map(exportedSeries),
+			plugins: snapshot.plugins,
+			caches: snapshot.caches,
+			alerts: snapshot.alerts,
+			process: snapshot.process,
+			host: snapshot.host,
+			monitor: {series: snapshot.monitor.series, seriesCap: snapshot.monitor.seriesCap, faults: snapshot.monitor.faults},
+		},
+		resolveExposition(),
+		format,
+	);
 }
