@@ -3,7 +3,8 @@
  *
  * Rollup reads a plugin's hook (`plugin[hookName]`, a function or an `{order, handler, ...}` object) each time
  * it calls it, so the adapter replaces the hooks of the plugin objects in place and puts the originals back at
- * `closeBundle`. It sees the plugin list at three points, each as early as Rollup allows:
+ * `closeBundle`. It sees the plugin list at three points, each as early as Rollup allows (and, under Vite's dev
+ * server, which does not run Rollup, at `configResolved`):
  *
  * - its `options` hook runs first (`order: 'pre'`): the plugins as the user passed them, so the other plugins'
  *   own `options` hooks, which run after it, are timed;
@@ -43,9 +44,9 @@ const instrumented = new WeakSet<object>();
 const ownApis = new WeakSet<object>();
 
 /**
- * A Rollup plugin (also usable as a Vite plugin) that records every other plugin's hook calls into
- * `monitor`: op = the hook's name (`resolveId`, `transform`, ...), plugin = the plugin's `name`, kind `hook`.
- * Place it first in `plugins`. Hooks given as `{order, handler}` objects are timed through their `handler`;
+ * A Rollup plugin (also a Vite plugin, for `vite build` and the dev server) that records every other plugin's
+ * hook calls into `monitor`: op = the hook's name (`resolveId`, `transform`, ...), plugin = the plugin's `name`,
+ * kind `hook`. Place it first in `plugins`. Hooks given as `{order, handler}` objects are timed through their `handler`;
  * async hooks are timed to settlement. The plugin objects get their original hooks back at `closeBundle`
  * (`bundle.close()`), or whenever the returned plugin's `api.undo()` is called.
  *
@@ -60,9 +61,18 @@ export function perftopRollup({monitor, name = 'perftop'}: PerftopRollupOptions)
 	const adapter = new RollupInstrumentation(monitor);
 	const api: PerftopRollupApi = {undo: () => adapter.undo(), instrumented: () => adapter.names()};
 	ownApis.add(api);
-	return {
+	const plugin: Plugin<PerftopRollupApi> & ViteHooks = {
 		name,
 		api,
+		// Vite's dev server calls plugins through its own container, never through Rollup, and passes no plugin list
+		// to `options` or `buildStart`: the resolved config's `plugins` is that list. Only for `serve`: a build copies
+		// every plugin for Rollup, and the copies are instrumented through the hooks below.
+		configResolved: {
+			order: 'pre',
+			handler(config) {
+				if (config.command === 'serve') adapter.instrumentListSync(config.plugins);
+			},
+		},
 		options: {
 			order: 'pre',
 			async handler(options) {
@@ -93,6 +103,12 @@ export function perftopRollup({monitor, name = 'perftop'}: PerftopRollupOptions)
 			},
 		},
 	};
+	return plugin;
+}
+
+/** The one Vite hook the plugin has, typed here so that the adapter needs no Vite types. */
+interface ViteHooks {
+	configResolved: {order: 'pre'; handler(config: {command?: string; plugins?: readonly unknown[]}): void};
 }
 
 /** What the adapter's plugin exposes as its `api` (Rollup's way for plugins to talk to each other). */

@@ -1,6 +1,6 @@
 /**
  * perftopRollup as a Vite plugin in a real `vite build` (vite 7, programmatic build()): what it sees, and that it
- * changes nothing in the output.
+ * changes nothing in the output; and under Vite's dev server, which calls plugins without Rollup.
  */
 import assert from 'node:assert/strict';
 import {mkdtempSync, rmSync, writeFileSync} from 'node:fs';
@@ -8,7 +8,7 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {after, test} from 'node:test';
 import type {Plugin, RollupOutput} from 'rollup';
-import {build, type InlineConfig} from 'vite';
+import {build, createServer, type InlineConfig} from 'vite';
 import {PerformanceMonitor} from '../../source/index.js';
 import {perftopRollup} from '../../source/adapters/rollup.js';
 import {writeRollupProject} from './rollup-project.js';
@@ -59,4 +59,32 @@ test('vite build: Vite\'s own plugins and the user\'s are timed, the output is u
 	assert.ok(count('vite:build-html', 'generateBundle') > 0, 'an output-phase hook of a Vite plugin');
 	assert.ok(count('commonjs--resolver', 'resolveId') > 0, 'the resolver Vite\'s commonjs plugin inserts');
 	for (const summary of plugins) assert.ok((summary.busyMs ?? 0) <= monitored.wallMs, `${summary.name}: busy ${summary.busyMs} ms <= the build's ${monitored.wallMs} ms`);
+});
+
+test('vite dev server: plugins are timed while it serves and get their hooks back when it closes', async () => {
+	const root = newApp();
+	const monitor = new PerformanceMonitor({samplers: false, alerts: false});
+	const mine: Plugin = {name: 'user-banner', transform: async () => null};
+	const transform = mine.transform;
+	const server = await createServer({
+		root,
+		configFile: false,
+		logLevel: 'silent',
+		server: {middlewareMode: true, ws: false},
+		optimizeDeps: {noDiscovery: true, include: []},
+		plugins: [perftopRollup({monitor}), mine],
+	});
+	try {
+		assert.notEqual(mine.transform, transform, 'instrumented once the config is resolved');
+		const result = await server.transformRequest('/src/main.js');
+		assert.match(result?.code ?? '', /feature0/);
+	} finally {
+		await server.close();
+	}
+	assert.equal(mine.transform, transform, 'closing the server (closeBundle) puts the original back');
+	const count = (plugin: string, op: string) => monitor.getPluginPerformance(plugin)?.hooks.find(series => series.op === op)?.count ?? 0;
+	assert.equal(count('user-banner', 'transform'), 1, 'the user\'s plugin, once for the one module served');
+	assert.ok(count('vite:resolve', 'resolveId') > 0, 'Vite\'s resolver');
+	assert.ok(count('vite:import-analysis', 'transform') > 0, 'a dev-only Vite plugin');
+	assert.equal(monitor.getPluginPerformance('perftop'), undefined);
 });
