@@ -108,21 +108,19 @@ export class TapableInstrumentation {
 	 */
 	add(hooks: object, prefix?: string): void {
 		if (!this.#state.on || !this.#monitor.enabled || hooks === null || (typeof hooks !== 'object' && typeof hooks !== 'function')) return;
-		let keys: string[];
-		try {
-			keys = Object.keys(hooks);
-		} catch (error) {
-			this.#fault(error);
-			return;
-		}
 		// A hook held under several keys (an alias kept for an older name, as webpack's `optimizeAssets` for
 		// `processAssets`) is recorded under the last of them.
 		const named = new Map<unknown, string>();
-		for (const key of keys) {
-			const descriptor = Object.getOwnPropertyDescriptor(hooks, key);
-			if (descriptor === undefined || !('value' in descriptor)) continue;
-			named.delete(descriptor.value);
-			named.set(descriptor.value, key);
+		try {
+			for (const key of Object.keys(hooks)) {
+				const descriptor = Object.getOwnPropertyDescriptor(hooks, key);
+				if (descriptor === undefined || !('value' in descriptor)) continue;
+				named.delete(descriptor.value);
+				named.set(descriptor.value, key);
+			}
+		} catch (error) {
+			// A proxy whose traps throw: the hooks read so far are still instrumented.
+			this.#fault(error);
 		}
 		for (const [hook, key] of named) this.addHook(hook, prefix === undefined || prefix === '' ? key : `${prefix}:${key}`);
 	}
