@@ -1,7 +1,7 @@
 /**
- * Options of a perftop cache and of its calls, and their translation into lru-cache options.
+ * Options of a perftop cache and of its calls (lru-options.ts translates them into lru-cache options). Part of
+ * the public declarations: nothing here needs @types/node or lru-cache's types in a consumer.
  */
-import type {LRUCache} from 'lru-cache';
 
 /** Default entry limit of a cache. */
 export const DEFAULT_MAX_ENTRIES = 1000;
@@ -9,10 +9,19 @@ export const DEFAULT_MAX_ENTRIES = 1000;
 /** Default time to live of an entry: one hour. */
 export const DEFAULT_TTL_MS = 3_600_000;
 
+/**
+ * The `AbortSignal` of the consumer's typings (Node's or the DOM's); where it has neither, the part a loader
+ * can read without them.
+ */
+export type LoadSignal = typeof globalThis extends {AbortSignal: {prototype: infer S}} ? S : {readonly aborted: boolean; readonly reason: unknown};
+
+/** Why a value left a cache (lru-cache's dispose reasons). */
+export type DisposeReason = 'evict' | 'set' | 'delete' | 'expire' | 'fetch';
+
 /** What a loader gets besides the key. */
 export interface LoadContext<V> {
 	/** Aborted when the pending load is no longer wanted (its entry was deleted, evicted or cleared). */
-	signal: AbortSignal;
+	signal: LoadSignal;
 	/** The value being replaced, when the entry is stale or refreshed. */
 	staleValue: V | undefined;
 }
@@ -53,7 +62,7 @@ export interface CacheOptions<K extends {}, V extends {}> {
 	/** Reading an entry with get() or fetch() restarts its time to live. */
 	updateAgeOnGet?: boolean;
 	/** Called whenever a value leaves the cache, with lru-cache's reason (evict, expire, delete, set, fetch). */
-	dispose?: (value: V, key: K, reason: LRUCache.DisposeReason) => void;
+	dispose?: (value: V, key: K, reason: DisposeReason) => void;
 	/**
 	 * Clock for time to live, in ms; tests pass a fake. Default: `performance`. With a clock of your own,
 	 * every staleness check reads it (lru-cache's 1 ms reuse of the last reading is switched off).
@@ -87,36 +96,4 @@ export interface CacheFetchOptions<K, V> {
 export interface LoadRequest<K, V> {
 	load: Loader<K, V>;
 	tags: readonly string[] | undefined;
-}
-
-/** The hooks a cache installs into lru-cache. */
-export interface LruHooks<K extends {}, V extends {}> {
-	dispose: LRUCache.Disposer<K, V>;
-	onInsert: LRUCache.Inserter<K, V>;
-	fetchMethod: LRUCache.Fetcher<K, V, LoadRequest<K, V>>;
-}
-
-/** Translates cache options into lru-cache options (lru-cache validates them and throws a TypeError when wrong). */
-export function toLruOptions<K extends {}, V extends {}>(options: CacheOptions<K, V>, hooks: LruHooks<K, V>): LRUCache.Options<K, V, LoadRequest<K, V>> {
-	const swr = options.staleWhileRevalidate === true;
-	const lruOptions: LRUCache.Options<K, V, LoadRequest<K, V>> = {
-		max: options.max ?? DEFAULT_MAX_ENTRIES,
-		ttl: options.ttlMs ?? DEFAULT_TTL_MS,
-		ttlAutopurge: options.ttlAutopurge === true,
-		updateAgeOnGet: options.updateAgeOnGet === true,
-		allowStale: swr,
-		noDeleteOnStaleGet: swr,
-		// A load whose entry was deleted or evicted still answers its callers, but is not stored.
-		ignoreFetchAbort: true,
-		dispose: hooks.dispose,
-		onInsert: hooks.onInsert,
-		fetchMethod: hooks.fetchMethod,
-	};
-	if (options.maxSize !== undefined) lruOptions.maxSize = options.maxSize;
-	if (options.sizeOf !== undefined) lruOptions.sizeCalculation = options.sizeOf;
-	if (options.clock !== undefined) {
-		lruOptions.perf = options.clock;
-		lruOptions.ttlResolution = 0;
-	}
-	return lruOptions;
 }

@@ -11,7 +11,8 @@ import {LRUCache} from 'lru-cache';
 import type {CacheSummary} from '../../protocol/snapshot.js';
 import {Faults} from '../faults/faults.js';
 import {CacheCounters, HitWindow, hitRatio} from './counters.js';
-import {toLruOptions, type CacheClock, type CacheFetchOptions, type CacheOptions, type CacheSetOptions, type LoadRequest, type Loader} from './options.js';
+import {toLruOptions} from './lru-options.js';
+import type {CacheClock, CacheFetchOptions, CacheOptions, CacheSetOptions, LoadRequest, Loader} from './options.js';
 import {TagIndex} from './tags.js';
 
 type Status<K, V> = LRUCache.Status<K, V, LoadRequest<K, V>>;

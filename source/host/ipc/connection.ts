@@ -11,6 +11,7 @@ import {MessageError, parseClientMessage} from '../../protocol/validate.js';
 import {PROTOCOL_VERSION} from '../../protocol/version.js';
 import type {MonitorHandle} from '../monitor/handle.js';
 import {failure, runCommand} from './commands.js';
+import type {ServerCounters} from './ipc-server.js';
 import {TokenBucket} from './rate-limit.js';
 
 /** What a connection needs from its server. */
@@ -24,22 +25,6 @@ export interface ConnectionContext {
 	/** Subscribes (interval in ms, already clamped by the server) or unsubscribes (null). */
 	subscribe(connection: Connection, intervalMs: number | null): void;
 	closed(connection: Connection): void;
-}
-
-/** Totals kept by the server across all its connections. */
-export interface ServerCounters {
-	connections: number;
-	snapshotsSent: number;
-	/** Snapshots not sent because the client's pending output was over the cap. */
-	snapshotsSkipped: number;
-	eventsSent: number;
-	/** Events not sent: over the cap, or slow-call events over the per-client rate. */
-	eventsDropped: number;
-	invalidMessages: number;
-	/** Clients disconnected for an over-long line, too many invalid messages or an unread result. */
-	disconnected: number;
-	/** Largest pending output seen on any client socket, bytes. */
-	maxPendingBytes: number;
 }
 
 /** Bytes to write: a Buffer shared by every client it goes to. */

@@ -19,7 +19,7 @@ function uid(): string {
 }
 
 /** The directory holding this user's host sockets (it may not exist yet). */
-export function defaultSocketDir(env: NodeJS.ProcessEnv = process.env): string {
+export function defaultSocketDir(env: Readonly<Record<string, string | undefined>> = process.env): string {
 	const runtime = env['XDG_RUNTIME_DIR'];
 	if (runtime && isAbsolute(runtime)) return join(runtime, 'perftop');
 	return join(tmpdir(), `perftop-${uid()}`);
@@ -31,7 +31,7 @@ export function socketName(name: string): string {
 }
 
 /** The default socket path of host `name` with process id `pid`. */
-export function defaultSocketPath(name: string, pid: number = process.pid, env: NodeJS.ProcessEnv = process.env): string {
+export function defaultSocketPath(name: string, pid: number = process.pid, env: Readonly<Record<string, string | undefined>> = process.env): string {
 	return join(defaultSocketDir(env), `${socketName(name)}-${pid}.sock`);
 }
 

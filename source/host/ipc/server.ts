@@ -5,10 +5,10 @@
  */
 import type {MonitorHandle} from '../monitor/handle.js';
 import {defaultSocketPath} from './paths.js';
-import type {IpcServer} from './socket-server.js';
+import type {IpcServer} from './ipc-server.js';
 
 /** The running server and its counters. */
-export type {IpcServer, ServerStats} from './socket-server.js';
+export type {IpcServer, ServerStats} from './ipc-server.js';
 
 /** Floor of the snapshot interval a client may ask for, ms. */
 export const MIN_INTERVAL_MS = 100;

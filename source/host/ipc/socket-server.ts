@@ -11,26 +11,9 @@ import {PROTOCOL_VERSION} from '../../protocol/version.js';
 import type {MonitorHandle} from '../monitor/handle.js';
 import {onShutdown} from '../monitor/shutdown.js';
 import {capabilities} from './commands.js';
-import {Connection, type ConnectionContext, type Line, type ServerCounters} from './connection.js';
+import {Connection, type ConnectionContext, type Line} from './connection.js';
+import type {IpcServer, ServerCounters, ServerStats} from './ipc-server.js';
 import {bindSocket, removeSocket, type SocketIdentity} from './listen.js';
-
-/** Counters of a running server (see ServerCounters). */
-export interface ServerStats extends ServerCounters {
-	clients: number;
-	subscribed: number;
-}
-
-/** A host's socket server, as `PerformanceMonitor.listen()` and serve() return it. */
-export interface IpcServer {
-	/** The socket's path. */
-	readonly path: string;
-	/** Clients attached now. */
-	readonly clients: number;
-	/** Counters since start: snapshots sent and skipped, events, invalid messages, disconnects. */
-	stats(): ServerStats;
-	/** Stops serving, disconnects every client and removes the socket. Never rejects. */
-	close(): Promise<void>;
-}
 
 /** A server's options, resolved by serve(). */
 export interface ServerSettings {

@@ -7,7 +7,13 @@ import {getHeapSpaceStatistics} from 'node:v8';
 import type {EventLoopStats} from '../../protocol/snapshot.js';
 
 /** Memory figures as process.memoryUsage() gives them. */
-export type MemoryFigures = Pick<NodeJS.MemoryUsage, 'rss' | 'heapUsed' | 'heapTotal' | 'external' | 'arrayBuffers'>;
+export interface MemoryFigures {
+	rss: number;
+	heapUsed: number;
+	heapTotal: number;
+	external: number;
+	arrayBuffers: number;
+}
 
 /** Event-loop delay and utilization since the previous sample. */
 export interface EventLoopSource {

@@ -8,8 +8,7 @@
 import type {SystemSection} from '../../protocol/snapshot.js';
 import type {Faults} from '../faults/faults.js';
 import type {CgroupMemory} from './cgroup.js';
-import {SourceUnavailableError, type SystemReading, type SystemSource} from './system-source.js';
-import type {WorkerSourceOptions} from './worker-source.js';
+import {SourceUnavailableError, type SystemReading, type SystemSource, type WorkerSourceOptions} from './system-source.js';
 
 /** Options of the system sampler. */
 export interface SystemSamplerOptions {

@@ -104,3 +104,22 @@ function unescapeMount(mount: string): string {
 export function tidyDisks(disks: DiskStats[]): DiskStats[] {
 	return disks.filter(disk => disk.size > 0).sort((a, b) => a.mount.localeCompare(b.mount));
 }
+
+/** The `URL` of the consumer's typings (Node's or the DOM's); without them, its `href`. */
+export type WorkerUrl = typeof globalThis extends {URL: {prototype: infer U}} ? U : {readonly href: string};
+
+/**
+ * Options of the worker source (worker-source.ts). Declared here, with the other public sampler types, so the
+ * public declarations do not load the worker source's (node:worker_threads).
+ */
+export interface WorkerSourceOptions {
+	/** The worker file (default: the system-worker sibling of this module, .ts under tsx, .js when built). */
+	url?: WorkerUrl;
+	/** A request not answered in this time (ms) counts as a hung worker (default 10 000). */
+	timeoutMs?: number;
+	/** First restart delay after a crash, ms (default 1000); doubles per crash up to backoffMaxMs. */
+	backoffMs?: number;
+	/** Longest restart delay, ms (default 60 000). */
+	backoffMaxMs?: number;
+	now?: () => number;
+}

@@ -5,23 +5,11 @@
  */
 import {Worker} from 'node:worker_threads';
 import type {Faults} from '../faults/faults.js';
-import {SourceUnavailableError, type SystemReading, type SystemSource} from './system-source.js';
+import {SourceUnavailableError, type SystemReading, type SystemSource, type WorkerSourceOptions} from './system-source.js';
 import type {WorkerReply, WorkerRequest} from './system-worker.js';
 
-export {SourceUnavailableError} from './system-source.js';
+export {SourceUnavailableError, type WorkerSourceOptions} from './system-source.js';
 
-/** Options of the worker source. */
-export interface WorkerSourceOptions {
-	/** The worker file (default: the system-worker sibling of this module, .ts under tsx, .js when built). */
-	url?: URL;
-	/** A request not answered in this time (ms) counts as a hung worker (default 10 000). */
-	timeoutMs?: number;
-	/** First restart delay after a crash, ms (default 1000); doubles per crash up to backoffMaxMs. */
-	backoffMs?: number;
-	/** Longest restart delay, ms (default 60 000). */
-	backoffMaxMs?: number;
-	now?: () => number;
-}
 
 /** The worker file next to this module, with the extension this module was loaded with. */
 export function defaultWorkerUrl(): URL {
