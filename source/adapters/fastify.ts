@@ -17,8 +17,10 @@
  *
  * Timing: a hook that declares Fastify's `done` is timed until `done` is called (what `done()` runs next, the
  * rest of the request's pipeline, is not charged to it); a promise it returns ends the timing too if it settles
- * first, and the call is counted once. Other hooks and handlers are timed to their return or their promise's
- * settlement. Every wrapper keeps the length, the prototype (an `async function` stays one) and the own
+ * first, and the call is counted once. Other hooks are timed to their return or their promise's settlement. A
+ * handler is timed the same way, or until the first send-phase hook of its reply (preSerialization, onSend,
+ * onError) starts: `reply.send()` runs those at once, also from inside a handler, and their time is theirs.
+ * Every wrapper keeps the length, the prototype (an `async function` stays one) and the own
  * properties of the function it wraps, so Fastify's own checks (`FST_ERR_HOOK_INVALID_ASYNC_HANDLER`,
  * `FST_ERR_PLUGIN_INVALID_ASYNC_HANDLER`) see what they would see without the adapter.
  */
@@ -76,6 +78,8 @@ const LIFECYCLE_DONE_AT: Readonly<Record<string, number>> = {
 	onRequestAbort: 1,
 };
 const LIFECYCLE_HOOKS = Object.keys(LIFECYCLE_DONE_AT);
+/** The hooks `reply.send()` runs at once (see FastifyInstrumentation's handler timing). */
+const SEND_PHASE = new Set(['preSerialization', 'onSend', 'onError']);
 
 /** Application hooks timed like lifecycle hooks (`onRoute` is handled apart), with their `done` index (-1: none). */
 const APPLICATION_DONE_AT: Readonly<Record<string, number>> = {
@@ -141,6 +145,12 @@ class FastifyInstrumentation {
 	readonly #plugins = new WeakMap<AnyFunction, AnyFunction>();
 	/** Functions this adapter made (never wrapped again). */
 	readonly #made = new WeakSet<AnyFunction>();
+	/**
+	 * The end of the handler call in flight for a reply. `reply.send()` runs the send-phase hooks (preSerialization,
+	 * onSend, onError) at once, also from inside a handler: the first of them to start ends the handler's timing,
+	 * so their time is theirs and not counted twice. Weak: a reply whose handler never settles is not kept.
+	 */
+	readonly #handlerInFlight = new WeakMap<object, (error?: unknown) => void>();
 	/** GET routes by declared handler and url: their op and declared hook functions (see #route). */
 	readonly #getRoutes = new WeakMap<AnyFunction, Map<string, {op: string; hooks: Set<unknown>}>>();
 	#anonymous = 0;
@@ -368,11 +378,70 @@ class FastifyInstrumentation {
 		}
 	}
 
-	/** A hook timed under `owner`: until its `done` when it declares one (and is not async), else as a call. */
+	/**
+	 * A hook timed under `owner`: until its `done` when it declares one (and is not async), else as a call. A
+	 * send-phase hook first ends the timing of the handler call in flight for its reply, if any.
+	 */
 	#timedHook(fn: AnyFunction, name: string, owner: string, doneAt: number): AnyFunction {
-		if (this.#made.has(fn) || this.#monitor.unwrap(fn) !== fn) return fn;
+		if (this.#made.has(fn) || this.#monitor.unwrap(fn) !== fn || !this.#monitor.enabled) return fn;
 		const declaresDone = doneAt >= 0 && fn.length > doneAt && !isAsyncFunction(fn);
-		const wrapper = this.#monitor.wrap(fn, declaresDone ? {op: name, plugin: owner, kind: 'hook', callback: doneAt} : {op: name, plugin: owner, kind: 'hook'});
+		const timed = this.#monitor.wrap(fn, declaresDone ? {op: name, plugin: owner, kind: 'hook', callback: doneAt} : {op: name, plugin: owner, kind: 'hook'});
+		if (!SEND_PHASE.has(name)) {
+			this.#made.add(timed);
+			return timed;
+		}
+		const inFlight = this.#handlerInFlight;
+		const wrapper = function (this: unknown, request: unknown, reply: object): unknown {
+			const end = inFlight.get(reply);
+			if (end !== undefined) {
+				inFlight.delete(reply);
+				end();
+			}
+			return timed.apply(this, arguments as unknown as unknown[]);
+		};
+		copyFunctionTraits(fn, wrapper);
+		this.#made.add(wrapper);
+		return wrapper;
+	}
+
+	/**
+	 * A route handler timed under `owner` as operation `op`: to its return, or its promise's settlement, or the
+	 * start of the first send-phase hook of its reply, whichever comes first.
+	 */
+	#timedHandler(fn: AnyFunction, op: string, owner: string): AnyFunction {
+		if (!this.#monitor.enabled) return fn;
+		const monitor = this.#monitor;
+		const inFlight = this.#handlerInFlight;
+		const timer = {plugin: owner, kind: 'operation'} as const;
+		const wrapper = function (this: unknown, request: unknown, reply: object): unknown {
+			const end = monitor.startTimer(op, timer);
+			inFlight.set(reply, end);
+			let result: unknown;
+			try {
+				result = fn.apply(this, arguments as unknown as unknown[]);
+			} catch (error) {
+				inFlight.delete(reply);
+				end(error ?? new Error('thrown'));
+				throw error;
+			}
+			if (result instanceof Promise) {
+				result.then(
+					() => {
+						inFlight.delete(reply);
+						end();
+					},
+					(error: unknown) => {
+						inFlight.delete(reply);
+						end(error ?? new Error('rejected'));
+					},
+				);
+			} else {
+				inFlight.delete(reply);
+				end();
+			}
+			return result;
+		};
+		copyFunctionTraits(fn, wrapper);
 		this.#made.add(wrapper);
 		return wrapper;
 	}
@@ -419,9 +488,7 @@ class FastifyInstrumentation {
 				}
 			}
 			if (!this.#made.has(handler as AnyFunction) && this.#monitor.unwrap(handler as AnyFunction) === handler) {
-				const wrapper = this.#monitor.wrap(handler as AnyFunction, {op, plugin: owner, kind: 'operation'});
-				this.#made.add(wrapper);
-				route.handler = wrapper;
+				route.handler = this.#timedHandler(handler as AnyFunction, op, owner);
 			}
 		} catch (error) {
 			this.#monitor.faults.report('plugin-wrap', error);

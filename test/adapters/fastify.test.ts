@@ -216,6 +216,45 @@ describe('perftop/fastify', () => {
 		await app.close();
 	});
 
+	test('a handler that calls reply.send() is not charged for the onSend hooks the send runs', async () => {
+		const monitor = newMonitor();
+		const app = Fastify();
+		instrumentFastify(app, {monitor});
+		await app.register(
+			fp(
+				function signer(instance, _options, done) {
+					// Blocks for 20 ms, as hashing or signing a large payload would.
+					instance.addHook('onSend', (_request, _reply, payload, next) => {
+						const until = performance.now() + 20;
+						while (performance.now() < until);
+						next(null, payload);
+					});
+					done();
+				},
+				{name: 'signer'},
+			),
+		);
+		app.get('/sync', (_request, reply) => {
+			reply.send({ok: true});
+		});
+		app.get('/later', async (_request, reply) => {
+			await sleep(5);
+			return reply.send({ok: true});
+		});
+		await app.ready();
+		await app.inject({url: '/sync'});
+		await app.inject({url: '/later'});
+		await app.close();
+		const ms = (op: string, plugin: string): number => monitor.seriesExports().find(s => s.op === op && s.plugin === plugin)!.sumNs / 1e6;
+		assert.equal(calls(monitor, 'onSend', 'signer'), 2);
+		assert.ok(ms('onSend', 'signer') >= 40);
+		// Tolerances: the 20 ms busy wait is exact; the 5 ms timer may fire late.
+		assert.ok(ms('GET /sync', '(app)') < 10, `the sync handler took ${ms('GET /sync', '(app)')} ms: its send's onSend hook was charged to it`);
+		assert.ok(ms('GET /later', '(app)') < 20, `the async handler took ${ms('GET /later', '(app)')} ms: its send's onSend hook was charged to it`);
+		const elapsed = monitor.seriesExports().find(s => s.op === 'request')!.sumNs / 1e6;
+		assert.ok(ms('GET /sync', '(app)') + ms('GET /later', '(app)') + ms('onSend', 'signer') <= elapsed, 'hooks and handlers within elapsedTime');
+	});
+
 	test('response headers are byte-identical with and without the adapter (cors, helmet, rate-limit, etag)', async () => {
 		const bare = await buildApp(null);
 		const instrumented = await buildApp(newMonitor());
