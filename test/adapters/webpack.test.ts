@@ -257,6 +257,36 @@ describe('PerftopWebpackPlugin and child compilers', () => {
 	});
 });
 
+describe('PerftopWebpackPlugin.add', () => {
+	test('hooks kept behind a static getter (NormalModule\'s loader hooks) are timed once added', async () => {
+		const dir = writeProject();
+		const monitor = new PerformanceMonitor({samplers: false, alerts: false});
+		const perftop = new PerftopWebpackPlugin({monitor});
+		let loaded = 0;
+		/** Taps the loader hook of every module, a hook webpack keeps per compilation behind a getter. */
+		class LoaderHookPlugin {
+			apply(compiler: Compiler): void {
+				compiler.hooks.thisCompilation.tap('LoaderHookPlugin', compilation => {
+					webpack.NormalModule.getCompilationHooks(compilation).loader.tap('LoaderHookPlugin', () => void loaded++);
+				});
+			}
+		}
+		/** The user's side: adds those hooks to perftop for every compilation. */
+		const addLoaderHooks = (compiler: Compiler) => {
+			compiler.hooks.thisCompilation.tap('addLoaderHooks', compilation => perftop.add(webpack.NormalModule.getCompilationHooks(compilation), 'normalModule'));
+		};
+		const compiler = webpack(config(dir, [perftop, addLoaderHooks, new LoaderHookPlugin()]));
+		try {
+			await run(compiler);
+			assert.equal(loaded, 2);
+			assert.equal(series(monitor, 'LoaderHookPlugin', 'normalModule:loader')?.count, 2);
+		} finally {
+			await close(compiler);
+			rmSync(dir, {recursive: true, force: true});
+		}
+	});
+});
+
 describe('PerftopWebpackPlugin undo', () => {
 	test('after undo a build records nothing and the compiler\'s taps hold their own functions', async () => {
 		const dir = writeProject();

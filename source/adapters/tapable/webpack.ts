@@ -82,6 +82,16 @@ export class PerftopWebpackPlugin {
 	}
 
 	/**
+	 * Times the hooks of another object the build hands out, with the same attribution and undo as the rest:
+	 * hooks that webpack or a plugin keeps per compilation behind a static getter, e.g. in a `thisCompilation`
+	 * tap, `perftop.add(webpack.NormalModule.getCompilationHooks(compilation), 'normalModule')` for the loader
+	 * hooks. Ops are named `<prefix>:<key>`.
+	 */
+	add(hooks: object, prefix: string): void {
+		this.#instrumentation.add(hooks, prefix);
+	}
+
+	/**
 	 * Stops timing: nothing more is recorded, taps get their original functions back where they still hold
 	 * perftop's (see instrumentTapable's undo), and plugins whose `apply` webpack has not called yet get their
 	 * own `apply` back.
