@@ -6,10 +6,14 @@
  * run interleaved in one process, each after a full GC; each round keeps each side's fastest build, and the goal
  * is the median of the per-round ratios. Builds are timed by the process's CPU time (all threads: Rollup's own
  * and libuv's), which a busy machine does not inflate at random as it does wall time; the wall-clock ratio is a row.
+ * On a shared machine the per-round ratios still scatter by tens of percent, so a row also gives perftop's own
+ * share of the monitored build's CPU samples (V8's profiler), which the machine's load does not move.
  */
 import {mkdtempSync, rmSync} from 'node:fs';
+import {Session} from 'node:inspector/promises';
 import {tmpdir} from 'node:os';
-import {join} from 'node:path';
+import {join, sep} from 'node:path';
+import {fileURLToPath} from 'node:url';
 import {nodeResolve} from '@rollup/plugin-node-resolve';
 import {rollup, type InputPluginOption} from 'rollup';
 import {PerformanceMonitor} from '../../../source/index.js';
@@ -39,6 +43,57 @@ async function timeBuild(build: () => Promise<number>): Promise<{cpu: number; wa
 	return {cpu: (used.user + used.system) * 1000, wall};
 }
 
+/** perftop's source folder: CPU samples in code under it are perftop's own work. */
+const SOURCE = fileURLToPath(new URL('../../../source/', import.meta.url));
+
+/**
+ * The share of CPU samples (idle excluded) that fall in perftop's own code during `builds` monitored builds,
+ * by V8's sampling profiler. Unlike the ratio of two build times, this does not depend on how busy the
+ * machine is; it leaves out what perftop costs indirectly (garbage from its promise reactions).
+ */
+async function ownShare(build: () => Promise<number>, builds: number): Promise<number> {
+	const session = new Session();
+	session.connect();
+	try {
+		await session.post('Profiler.enable');
+		await session.post('Profiler.setSamplingInterval', {interval: 100});
+		await session.post('Profiler.start');
+		for (let index = 0; index < builds; index++) sink(await build());
+		const {profile} = await session.post('Profiler.stop');
+		// A sample is perftop's when its frame is in perftop's code, or is a builtin without a script (the clock
+		// read, a Map lookup) called from perftop's code.
+		const parent = new Map<number, number>();
+		for (const node of profile.nodes) for (const child of node.children ?? []) parent.set(child, node.id);
+		const byId = new Map(profile.nodes.map(node => [node.id, node]));
+		const owned = new Map<number, boolean>();
+		const isPerftop = (id: number): boolean => {
+			const known = owned.get(id);
+			if (known !== undefined) return known;
+			const frame = byId.get(id)!.callFrame;
+			const up = parent.get(id);
+			let mine: boolean;
+			if (frame.url === '') mine = !frame.functionName.startsWith('(') && up !== undefined && isPerftop(up);
+			else {
+				const path = frame.url.startsWith('file:') ? fileURLToPath(frame.url) : frame.url;
+				mine = path.startsWith(SOURCE) && !path.includes(`${sep}node_modules${sep}`);
+			}
+			owned.set(id, mine);
+			return mine;
+		};
+		const idle = profile.nodes.find(node => node.callFrame.functionName === '(idle)')?.id ?? -1;
+		let own = 0;
+		let busy = 0;
+		for (const id of profile.samples ?? []) {
+			if (id === idle) continue;
+			busy++;
+			if (isPerftop(id)) own++;
+		}
+		return busy > 0 ? own / busy : Number.NaN;
+	} finally {
+		session.disconnect();
+	}
+}
+
 /** The `rollup` part of the adapters section (see the file comment). */
 export async function run(context: BenchContext): Promise<void> {
 	const dir = mkdtempSync(join(tmpdir(), 'perftop-bench-rollup-'));
@@ -53,7 +108,7 @@ export async function run(context: BenchContext): Promise<void> {
 				return buildOnce(project, [perftopRollup({monitor})]);
 			},
 		};
-		const reps = context.quick ? 2 : 4;
+		const reps = context.quick ? 2 : 5;
 		for (let index = 0; index < 3; index++) for (const build of [builds.bare, builds.ours]) await timeBuild(build);
 		const cpu = {bare: [] as number[], ours: [] as number[]};
 		const wall = {bare: [] as number[], ours: [] as number[]};
@@ -74,11 +129,14 @@ export async function run(context: BenchContext): Promise<void> {
 			}
 		}
 		const hookCalls = monitor.getPerformanceSummary().plugins.reduce((total, plugin) => total + plugin.calls.count, 0);
+		const perBuild = Math.round(hookCalls / monitoredBuilds);
+		const share = await ownShare(builds.ours, context.quick ? 3 : 8);
 		const ms = (ns: number) => ns / 1e6;
 		const spread = (values: number[]) => `per-round ratios ${Math.min(...values).toFixed(3)}..${Math.max(...values).toFixed(3)}`;
 		const cpuRatios = cpu.ours.map((value, round) => value / cpu.bare[round]!);
 		context.row({name: `rollup build, ${project.modules} modules, node-resolve + commonjs + json (bare), CPU`, value: ms(median(cpu.bare)), unit: 'ms'});
-		context.row({name: 'the same build with perftopRollup first, CPU', value: ms(median(cpu.ours)), unit: 'ms', ratio: median(cpuRatios), note: `${spread(cpuRatios)}; ${Math.round(hookCalls / monitoredBuilds)} hook calls timed per build`});
+		context.row({name: 'the same build with perftopRollup first, CPU', value: ms(median(cpu.ours)), unit: 'ms', ratio: median(cpuRatios), note: `${spread(cpuRatios)}; ${perBuild} hook calls timed per build`});
+		context.row({name: "perftop's own code in the monitored build's CPU samples", value: share * 100, unit: '%', note: 'V8 sampling profiler, idle excluded: the direct cost, independent of machine load'});
 		context.row({name: 'bare build, wall clock', value: ms(median(wall.bare)), unit: 'ms'});
 		context.row({name: 'with perftopRollup, wall clock', value: ms(median(wall.ours)), unit: 'ms', ratio: median(wall.ours.map((value, round) => value / wall.bare[round]!))});
 		context.goal({
