@@ -120,6 +120,9 @@ async function attach(socket: string): Promise<number> {
 	if (!Number.isFinite(flags.interval) || flags.interval < 100) return usage('--interval must be a number of milliseconds, at least 100');
 	// Ink, React and the app load only for the live view (the one-shot commands start faster without them), and
 	// only after React's build is chosen: nothing above may import React (this file has no JSX for that reason).
+	// Also before they load: V8 must not grow the live view's young generation (see tui/young-generation.ts).
+	const {limitYoungGeneration} = await import('./tui/young-generation.js');
+	limitYoungGeneration();
 	const {loadWithProductionReact} = await import('./tui/react-mode.js');
 	const {loaded: live} = await loadWithProductionReact(() => import('./commands/attach.js'));
 	return live.runLiveView({socket, readonly: flags.readonly, intervalMs: flags.interval, color: flags.color, exportFormat: format, exportDir: flags.exportDir});
