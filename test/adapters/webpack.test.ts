@@ -312,6 +312,25 @@ describe('PerftopWebpackPlugin undo', () => {
 	});
 });
 
+describe('PerftopWebpackPlugin with a disabled monitor', () => {
+	test('changes nothing: no interceptor, no measured apply, nothing recorded', async () => {
+		const dir = writeProject();
+		const monitor = new PerformanceMonitor({samplers: false, alerts: false, enabled: false});
+		const banner = new webpack.BannerPlugin('x');
+		const compiler = webpack(config(dir, [new PerftopWebpackPlugin({monitor}), banner]));
+		try {
+			assert.equal(Object.hasOwn(banner, 'apply'), false);
+			const hooks = compiler.hooks as unknown as Record<string, {interceptors?: Array<{name?: string}>}>;
+			for (const key of Object.keys(hooks)) assert.ok(!hooks[key]?.interceptors?.some(interceptor => interceptor.name === 'perftop'), key);
+			await run(compiler);
+			assert.equal(monitor.getPerformanceSummary().plugins.length, 0);
+		} finally {
+			await close(compiler);
+			rmSync(dir, {recursive: true, force: true});
+		}
+	});
+});
+
 describe('readme', () => {
 	test('the webpack example runs', async () => {
 		const {stdout} = await runReadmeExample('webpack', {timeoutMs: 120_000});
