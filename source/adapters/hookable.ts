@@ -104,7 +104,10 @@ export function instrumentHookable<H extends HookableShape>(monitor: Performance
 	return {
 		forPlugin(name) {
 			let scope = scopes.get(name);
-			if (!scope) scopes.set(name, (scope = makeScope(state, name) as unknown as ScopedHooks<H>));
+			if (!scope) {
+				scope = makeScope(state, name) as unknown as ScopedHooks<H>;
+				scopes.set(name, scope);
+			}
 			return scope;
 		},
 		undo: () => state.undo(),
@@ -160,9 +163,15 @@ class AdapterState {
 	/** The registrations of (plugin, hook name), created on demand. */
 	table(plugin: string, name: string): Map<HookFn, Registration> {
 		let byName = this.registered.get(plugin);
-		if (!byName) this.registered.set(plugin, (byName = new Map()));
+		if (!byName) {
+			byName = new Map();
+			this.registered.set(plugin, byName);
+		}
 		let table = byName.get(name);
-		if (!table) byName.set(name, (table = new Map()));
+		if (!table) {
+			table = new Map();
+			byName.set(name, table);
+		}
 		return table;
 	}
 

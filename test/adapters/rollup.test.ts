@@ -148,7 +148,7 @@ test('async hooks are timed to settlement; errors are counted and Rollup reports
 
 	const broken = (): Plugin => ({
 		name: 'broken',
-		transform(code, id) {
+		transform(_code, id) {
 			if (id.endsWith('lazy.js')) throw new Error('cannot transform lazy.js');
 			return null;
 		},
