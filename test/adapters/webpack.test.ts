@@ -206,7 +206,7 @@ describe('PerftopWebpackPlugin on a real webpack build', () => {
 			compilation = created as unknown as {hooks: Record<string, unknown>};
 		});
 		await run(compiler);
-		void compilation?.hooks['normalModuleLoader'];
+		void compilation?.hooks.normalModuleLoader;
 		await sleep(10);
 		assert.ok(warnings.some(warning => (warning as {code?: string}).code === 'DEP_WEBPACK_COMPILATION_NORMAL_MODULE_LOADER_HOOK'));
 	});

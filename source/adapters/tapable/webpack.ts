@@ -231,7 +231,7 @@ export class PerftopWebpackPlugin {
 
 /** A plugin object's name: its class name, or `plugins[i]` for a plain object. */
 function pluginName(plugin: object, index: number): string {
-	const constructor = (plugin as {constructor?: unknown}).constructor;
-	const name = typeof constructor === 'function' && constructor !== Object ? constructor.name : '';
+	const maker = (plugin as {constructor?: unknown}).constructor;
+	const name = typeof maker === 'function' && maker !== Object ? maker.name : '';
 	return name || `plugins[${index}]`;
 }
