@@ -24,10 +24,25 @@
  * properties of the function it wraps, so Fastify's own checks (`FST_ERR_HOOK_INVALID_ASYNC_HANDLER`,
  * `FST_ERR_PLUGIN_INVALID_ASYNC_HANDLER`) see what they would see without the adapter.
  */
-import {createRequire} from 'node:module';
-import {basename, extname} from 'node:path';
 import type {FastifyInstance, FastifyPluginCallback} from 'fastify';
 import type {PerformanceMonitor} from '../index.js';
+import {
+	APPLICATION_DONE_AT,
+	DISPLAY_NAME,
+	LIFECYCLE_DONE_AT,
+	LIFECYCLE_HOOKS,
+	PLUGIN_META,
+	SEND_PHASE,
+	SKIP_OVERRIDE,
+	copyFunctionTraits,
+	hookFunctions,
+	isAsyncFunction,
+	restore,
+	type AnyFunction,
+	type Instance,
+	type RouteOptions,
+} from './fastify/hooks.js';
+import {pluginName, runPlugin} from './fastify/plugins.js';
 
 /** Options of {@link instrumentFastify} and of the {@link perftopFastify} plugin. */
 export interface FastifyInstrumentationOptions {
@@ -45,50 +60,6 @@ export interface FastifyInstrumentationOptions {
 	 */
 	requestOp?: string | false;
 }
-
-type AnyFunction = (...args: any[]) => any;
-
-/** What the adapter touches on a Fastify instance (the real type's generics are not needed here). */
-interface Instance {
-	register: AnyFunction;
-	addHook: AnyFunction;
-}
-
-/** Route options as an `onRoute` hook sees them. */
-type RouteOptions = Record<string, unknown> & {method?: string | string[]; url?: string; handler?: unknown};
-
-const SKIP_OVERRIDE = Symbol.for('skip-override');
-const DISPLAY_NAME = Symbol.for('fastify.display-name');
-const PLUGIN_META = Symbol.for('plugin-meta');
-
-/**
- * Request lifecycle hooks (the ones a route's options can carry too), with the argument index of the `done`
- * callback Fastify passes them. A hook declares `done` when its `length` is greater than that index.
- */
-const LIFECYCLE_DONE_AT: Readonly<Record<string, number>> = {
-	onRequest: 2,
-	preParsing: 3,
-	preValidation: 2,
-	preHandler: 2,
-	preSerialization: 3,
-	onSend: 3,
-	onResponse: 2,
-	onError: 3,
-	onTimeout: 2,
-	onRequestAbort: 1,
-};
-const LIFECYCLE_HOOKS = Object.keys(LIFECYCLE_DONE_AT);
-/** The hooks `reply.send()` runs at once (see FastifyInstrumentation's handler timing). */
-const SEND_PHASE = new Set(['preSerialization', 'onSend', 'onError']);
-
-/** Application hooks timed like lifecycle hooks (`onRoute` is handled apart), with their `done` index (-1: none). */
-const APPLICATION_DONE_AT: Readonly<Record<string, number>> = {
-	onRegister: -1,
-	onReady: 0,
-	onListen: 0,
-	preClose: 0,
-	onClose: 1,
-};
 
 /** Apps already instrumented (a second call is a no-op). */
 const instrumentedApps = new WeakSet<object>();
@@ -266,11 +237,14 @@ class FastifyInstrumentation {
 		if (this.#made.has(fn)) return fn;
 		const known = this.#plugins.get(fn);
 		if (known !== undefined) return known;
-		const {name, file} = this.#pluginName(fn);
+		const {name, file} = pluginName(fn, () => ++this.#anonymous);
 		const encapsulated = !(fn as unknown as Record<symbol, unknown>)[SKIP_OVERRIDE];
 		const self = this;
 		const wrapper = function (this: unknown, instance: object, pluginOptions: unknown, done: (error?: unknown) => void): unknown {
-			return self.#runPlugin(fn, name, file, encapsulated, this, instance, pluginOptions, done);
+			const previous = self.#current;
+			self.#current = name;
+			if (encapsulated && instance !== null && typeof instance === 'object') self.#owners.set(instance, name);
+			return runPlugin(self.#monitor, fn, name, file, () => (self.#current = previous), this, instance, pluginOptions, done);
 		};
 		copyFunctionTraits(fn, wrapper);
 		// Fastify names a plugin by the module that exports it when nothing else names it; the wrapper is no
@@ -281,83 +255,6 @@ class FastifyInstrumentation {
 		this.#plugins.set(fn, wrapper);
 		this.#made.add(wrapper);
 		return wrapper;
-	}
-
-	/**
-	 * A plugin's name as perftop shows it: its display name (fastify-plugin's `name`), its metadata name, its
-	 * function name, the module file that exports it, or `(anonymous N)`.
-	 */
-	#pluginName(fn: AnyFunction): {name: string; file: string | null} {
-		const marks = fn as unknown as Record<symbol, unknown>;
-		const file = marks[DISPLAY_NAME] === undefined ? moduleOf(fn) : null;
-		const display = marks[DISPLAY_NAME];
-		if (typeof display === 'string' && display !== '') return {name: display, file};
-		const meta = marks[PLUGIN_META] as {name?: unknown} | undefined;
-		if (typeof meta?.name === 'string' && meta.name !== '') return {name: meta.name, file};
-		if (fn.name !== '' && fn.name !== 'default') return {name: fn.name, file};
-		if (file !== null) return {name: basename(file, extname(file)), file};
-		return {name: `(anonymous ${++this.#anonymous})`, file};
-	}
-
-	/** Runs a plugin function as avvio would, with the adapter knowing it runs, and records its load. */
-	#runPlugin(fn: AnyFunction, name: string, file: string | null, encapsulated: boolean, self: unknown, instance: object, pluginOptions: unknown, done: (error?: unknown) => void): unknown {
-		const previous = this.#current;
-		this.#current = name;
-		if (encapsulated && instance !== null && typeof instance === 'object') this.#owners.set(instance, name);
-		let finished = false;
-		const finish = (): void => {
-			if (finished) return;
-			finished = true;
-			this.#current = previous;
-		};
-		const loadOptions = file === null ? {} : {source: file};
-		if (fn.length >= 3) {
-			// Callback style: loaded when it calls done (or when a promise it returns settles).
-			let settle: (error: unknown) => void = () => {};
-			const called = new Promise<void>((resolve, reject) => {
-				settle = error => (error === undefined || error === null ? resolve() : reject(error));
-			});
-			const callback = function (this: unknown, error?: unknown): unknown {
-				finish();
-				settle(error);
-				return done.apply(this, arguments as unknown as [unknown]);
-			};
-			let returned: unknown;
-			let measured: unknown;
-			try {
-				measured = this.#monitor.measureLoad(
-					name,
-					() => {
-						returned = fn.call(self, instance, pluginOptions, callback);
-						return isThenable(returned) ? returned : called;
-					},
-					loadOptions,
-				);
-			} catch (error) {
-				finish();
-				throw error;
-			}
-			if (isThenable(returned)) {
-				(measured as PromiseLike<unknown>).then(finish, finish);
-				return measured;
-			}
-			// The failure reaches avvio through done; the load record already has it.
-			(measured as Promise<unknown>).catch(() => {});
-			return returned;
-		}
-		let result: unknown;
-		try {
-			result = this.#monitor.measureLoad(name, () => fn.call(self, instance, pluginOptions, done), loadOptions);
-		} catch (error) {
-			finish();
-			throw error;
-		}
-		if (isThenable(result)) {
-			result.then(finish, finish);
-			return result;
-		}
-		finish();
-		return result;
 	}
 
 	// ---- hooks ----
@@ -514,59 +411,3 @@ class FastifyInstrumentation {
 	}
 }
 
-/** The lifecycle hook functions in a route's options. */
-function hookFunctions(route: RouteOptions): Set<unknown> {
-	const found = new Set<unknown>();
-	for (const name of LIFECYCLE_HOOKS) {
-		const value = route[name];
-		if (typeof value === 'function') found.add(value);
-		else if (Array.isArray(value)) for (const fn of value) found.add(fn);
-	}
-	return found;
-}
-
-const AsyncFunctionPrototype = Object.getPrototypeOf(async () => {}) as object;
-
-function isAsyncFunction(fn: AnyFunction): boolean {
-	return Object.getPrototypeOf(fn) === AsyncFunctionPrototype;
-}
-
-function isThenable(value: unknown): value is PromiseLike<unknown> {
-	return value !== null && (typeof value === 'object' || typeof value === 'function') && typeof (value as {then?: unknown}).then === 'function';
-}
-
-/**
- * Gives `wrapper` what Fastify and avvio read on `fn`: its own properties and symbols (a property pointing at
- * `fn` itself, as fastify-plugin's `default`, points at the wrapper), `name`, `length`, its prototype (so an
- * `async function`'s wrapper is an AsyncFunction) and its source text (Fastify previews anonymous plugins by it).
- */
-function copyFunctionTraits(fn: AnyFunction, wrapper: AnyFunction): void {
-	for (const key of Reflect.ownKeys(fn)) {
-		if (key === 'prototype' || key === 'arguments' || key === 'caller') continue;
-		const descriptor = Object.getOwnPropertyDescriptor(fn, key)!;
-		if ('value' in descriptor && descriptor.value === fn) descriptor.value = wrapper;
-		Object.defineProperty(wrapper, key, descriptor);
-	}
-	Object.setPrototypeOf(wrapper, Object.getPrototypeOf(fn) as object);
-	Object.defineProperty(wrapper, 'toString', {
-		value: function toString(): string {
-			return Function.prototype.toString.call(fn);
-		},
-		configurable: true,
-		writable: true,
-		enumerable: false,
-	});
-}
-
-const requireCache = createRequire(import.meta.url).cache;
-
-/** The file of the CommonJS module that exports `fn` (as Fastify names such plugins), or null. */
-function moduleOf(fn: AnyFunction): string | null {
-	for (const [file, module] of Object.entries(requireCache)) if (module?.exports === fn) return file;
-	return null;
-}
-
-function restore(target: object, key: string, own: PropertyDescriptor | undefined): void {
-	if (own) Object.defineProperty(target, key, own);
-	else delete (target as Record<string, unknown>)[key];
-}
