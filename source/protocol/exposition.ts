@@ -84,7 +84,7 @@ export interface ExpositionOptions {
 	buckets?: readonly number[];
 	/** Most label sets one metric family shows (default {@link DEFAULT_MAX_SERIES}); the rest are counted as dropped. */
 	maxSeries?: number;
-	/** Duration series per chunk of {@link expositionChunks} (default 64). */
+	/** Duration series per chunk of {@link expositionChunks} (default 32). */
 	seriesPerChunk?: number;
 }
 
@@ -119,7 +119,7 @@ export function resolveExposition(options: ExpositionOptions = {}): ResolvedExpo
 	}
 	const maxSeries = options.maxSeries ?? DEFAULT_MAX_SERIES;
 	if (!Number.isInteger(maxSeries) || maxSeries < 1) throw new TypeError(`perftop: prometheus maxSeries must be a whole number >= 1, got ${String(maxSeries)}`);
-	const seriesPerChunk = Math.max(1, Math.floor(options.seriesPerChunk ?? 64));
+	const seriesPerChunk = Math.max(1, Math.floor(options.seriesPerChunk ?? 32));
 	return {buckets, edges, leTails: buckets.map(value => `,le="${formatNumber(value)}"} `), exact, maxSeries, seriesPerChunk};
 }
 

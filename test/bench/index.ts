@@ -12,7 +12,7 @@ import {fileURLToPath} from 'node:url';
 import {compareReports, formatComparison, parseReport} from './compare.js';
 import {createContext, settleSection, summarize, type BenchReport, type BenchSection} from './harness.js';
 
-const SECTIONS = ['core', 'cache', 'ipc', 'sampler', 'tui', 'analyze', 'adapters', 'e2e'];
+const SECTIONS = ['core', 'cache', 'ipc', 'sampler', 'tui', 'analyze', 'adapters', 'e2e', 'scale'];
 
 function argument(name: string): string | undefined {
 	const index = process.argv.indexOf(name);

@@ -170,10 +170,7 @@ export class PrometheusExporter {
 		try {
 			for (const chunk of chunks) {
 				if (response.destroyed) return;
-				if (!response.write(chunk)) await new Promise<void>(resolve => {
-					response.once('drain', resolve);
-					response.once('close', resolve);
-				});
+				if (!response.write(chunk)) await drained(response);
 				else await new Promise<void>(resolve => setImmediate(resolve));
 			}
 			response.end();
@@ -187,6 +184,19 @@ export class PrometheusExporter {
 		if (!response.headersSent) plain(response, 500, 'perftop could not render the metrics (see the host\'s PERFTOP_PROMETHEUS_SCRAPE warning)\n');
 		else response.destroy();
 	}
+}
+
+/** Resolves when `response` can take more (drain) or is gone (close), leaving no listener behind. */
+function drained(response: ServerResponse): Promise<void> {
+	return new Promise<void>(resolve => {
+		const done = (): void => {
+			response.off('drain', done);
+			response.off('close', done);
+			resolve();
+		};
+		response.on('drain', done);
+		response.on('close', done);
+	});
 }
 
 function plain(response: ServerResponse, status: number, text: string): void {
