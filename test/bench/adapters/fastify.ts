@@ -23,6 +23,7 @@ import {setTimeout as sleep} from 'node:timers/promises';
 import {startLoad, type LoadRequest} from '../../../plugins-example/fastify/load.js';
 import {tempDir, watch, type Watcher} from '../../../plugins-example/test/helpers/host-process.js';
 import {median, type BenchContext} from '../harness.js';
+import {procCpuTicks} from '../proc.js';
 
 const SERVER = fileURLToPath(new URL('../../../plugins-example/fastify/bench-server.ts', import.meta.url));
 const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
@@ -75,25 +76,38 @@ function startServer(mode: Mode, socket: string | null, launcher: string[]): Pro
 	});
 }
 
-/** Loads every server at once for `ms`; requests per second answered by each. */
-async function loadTogether(servers: Server[], ms: number): Promise<number[]> {
+/** What one server did while loaded: requests per second, and CPU ticks (every thread, from /proc) per request. */
+interface Served {
+	rps: number;
+	ticksPerRequest: number | null;
+}
+
+/** Loads every server at once for `ms`. */
+async function loadTogether(servers: Server[], ms: number): Promise<Served[]> {
+	const before = servers.map(server => procCpuTicks(server.child.pid));
 	const loads = servers.map(server => startLoad({url: server.url, requests: REQUESTS, concurrency: CONCURRENCY}));
 	await sleep(ms);
 	const stats = await Promise.all(loads.map(load => load.stop()));
 	for (const [index, stat] of stats.entries()) if (stat.failed > 0 || stat.serverErrors > 0) throw new Error(`${servers[index]!.mode}: ${stat.failed} requests failed, ${stat.serverErrors} answered 5xx`);
-	return stats.map(stat => stat.answered / (stat.elapsedMs / 1000));
+	return stats.map((stat, index) => {
+		const start = before[index];
+		const end = procCpuTicks(servers[index]!.child.pid);
+		return {rps: stat.answered / (stat.elapsedMs / 1000), ticksPerRequest: start == null || end == null || stat.answered === 0 ? null : (end - start) / stat.answered};
+	});
 }
 
 interface PairResult {
 	ratios: number[];
 	rps: {perftop: number[]; other: number[]};
+	/** Per-round CPU per request, perftop / other. */
+	cpuRatios: number[];
 }
 
 /** Rounds of a fresh (perftop, other) pair loaded together; ratios perftop / other. */
 async function comparePair(context: BenchContext, other: Mode, launcher: string[], socket: string): Promise<PairResult> {
 	const warmupMs = context.quick ? 3000 : 6000;
 	const measureMs = context.quick ? 2000 : 5000;
-	const result: PairResult = {ratios: [], rps: {perftop: [], other: []}};
+	const result: PairResult = {ratios: [], rps: {perftop: [], other: []}, cpuRatios: []};
 	for (let round = 0; round < context.rounds; round++) {
 		let servers: Server[] = [];
 		let watcher: Watcher | null = null;
@@ -103,11 +117,12 @@ async function comparePair(context: BenchContext, other: Mode, launcher: string[
 			watcher = watch(servers[0]!.socket, 1000);
 			await watcher.until(() => true, 10_000, 'the first snapshot');
 			await loadTogether(servers, warmupMs);
-			const [perftop, bare] = await loadTogether(servers, measureMs);
-			result.rps.perftop.push(perftop!);
-			result.rps.other.push(bare!);
-			result.ratios.push(perftop! / bare!);
-			context.log(`round ${round + 1}: perftop ${perftop!.toFixed(0)} req/s, ${other} ${bare!.toFixed(0)} req/s, ratio ${(perftop! / bare!).toFixed(3)}`);
+			const [withPerftop, without] = (await loadTogether(servers, measureMs)) as [Served, Served];
+			result.rps.perftop.push(withPerftop.rps);
+			result.rps.other.push(without.rps);
+			result.ratios.push(withPerftop.rps / without.rps);
+			if (withPerftop.ticksPerRequest !== null && without.ticksPerRequest) result.cpuRatios.push(withPerftop.ticksPerRequest / without.ticksPerRequest);
+			context.log(`round ${round + 1}: perftop ${withPerftop.rps.toFixed(0)} req/s, ${other} ${without.rps.toFixed(0)} req/s, ratio ${(withPerftop.rps / without.rps).toFixed(3)}`);
 		} finally {
 			watcher?.close();
 			await Promise.all(servers.map(server => server.stop()));
@@ -142,6 +157,7 @@ export async function run(context: BenchContext): Promise<void> {
 			}
 			context.row({name: `${other}, requests/s (reference)`, value: median(result.rps.other), unit: 'req/s', ratio: 1});
 			context.row({name: 'perftop/fastify (socket, samplers, client at 1 Hz), requests/s', value: median(result.rps.perftop), unit: 'req/s', ratio: median(result.rps.perftop) / median(result.rps.other)});
+			if (result.cpuRatios.length > 0) context.row({name: `CPU per request (every thread), perftop / ${other}`, value: median(result.cpuRatios), unit: 'x', note: 'from /proc, median of per-round ratios; includes the monitor\'s fixed work per second (samplers, snapshots), so it reads high at low request rates'});
 			context.goal({
 				id,
 				measured: median(result.ratios),
