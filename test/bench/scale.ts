@@ -9,9 +9,11 @@
  * - `prom-scrape-loop-delay`: a host process with those 1,000 series and its endpoint; per round, its event-loop
  *   delay p99 (monitorEventLoopDelay, 10 ms resolution, as prom-client measures it) over a phase without scrapes
  *   and over a phase with a scrape every second (this process scrapes and reads the whole body); the median of
- *   per-round differences. Goal <= 1 ms.
+ *   per-round differences. Goal <= 1 ms; not valid when the p99 without scrapes is far above the resolution (other
+ *   processes already delay the host by more than the effect measured).
  */
 import {spawn} from 'node:child_process';
+import {cpus, loadavg} from 'node:os';
 import {dirname, join} from 'node:path';
 import {createInterface} from 'node:readline';
 import {fileURLToPath} from 'node:url';
@@ -109,6 +111,9 @@ async function startHost(): Promise<{url: string; loopP99(): Promise<number>; st
 	};
 }
 
+/** Above this event-loop p99 without scrapes (10 ms resolution), the delay figure says more about the machine than the scrape. */
+const QUIET_P99_VALID_MS = 15;
+
 const sleep = (ms: number) => new Promise(resolve => setTimeout(resolve, ms));
 
 async function scrapeLoopDelay(context: BenchContext): Promise<void> {
@@ -141,7 +146,17 @@ async function scrapeLoopDelay(context: BenchContext): Promise<void> {
 		context.row({name: 'host event-loop p99, no scrapes (10 ms resolution)', value: median(quiet), unit: 'ms'});
 		context.row({name: 'host event-loop p99, a scrape of 1,000 series every 1 s', value: median(scraped), unit: 'ms'});
 		context.row({name: 'scrape of 1,000 series, wall time seen by the scraper', value: median(scrapeMs), unit: 'ms', note: `${(bytes / 1e6).toFixed(2)} MB`});
-		context.goal({id: 'prom-scrape-loop-delay', measured: median(added), limit: 1, unit: ' ms', note: 'median of per-round p99 differences'});
+		// Without scrapes the p99 is the 10 ms resolution plus what other processes cost the host; far above it, the
+		// machine is too busy for a 1 ms effect to be told from its noise.
+		const quietP99 = median(quiet);
+		context.goal({
+			id: 'prom-scrape-loop-delay',
+			measured: median(added),
+			limit: 1,
+			unit: ' ms',
+			note: `median of per-round p99 differences; load average ${loadavg()[0]!.toFixed(1)} on ${cpus().length} cores`,
+			...(quietP99 > QUIET_P99_VALID_MS ? {notValid: `the host's p99 without scrapes was ${quietP99.toFixed(1)} ms (> ${QUIET_P99_VALID_MS} ms): the machine is too busy`} : {}),
+		});
 	} finally {
 		await host.stop();
 	}
