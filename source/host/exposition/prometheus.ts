@@ -5,8 +5,7 @@
  * `seriesPerChunk` series at a time with the event loop free in between, so one scrape never holds the host for
  * the whole render. `Accept: application/openmetrics-text` gets OpenMetrics 1.0; anything else text 0.0.4.
  */
-import {createServer, type IncomingMessage, type Server, type ServerResponse} from 'node:http';
-import type {AddressInfo} from 'node:net';
+import type {IncomingMessage, Server, ServerResponse} from 'node:http';
 import {
 	expositionChunks,
 	negotiateFormat,
@@ -43,6 +42,13 @@ export interface PrometheusOptions {
 /** Builds the data of one exposition (the monitor passes its own). */
 export type ExpositionSource = () => ExpositionInput;
 
+/** Where the endpoint listens (node:net's AddressInfo; declared here so the public types need no @types/node). */
+export interface ListenAddress {
+	address: string;
+	family: string;
+	port: number;
+}
+
 /** Default port: OpenTelemetry's Prometheus exporter's. */
 export const DEFAULT_PROMETHEUS_PORT = 9464;
 
@@ -69,7 +75,7 @@ export class PrometheusExporter {
 	readonly #faults: Faults;
 	readonly #invalid: Error | null;
 	#server: Server | null = null;
-	#address: AddressInfo | null = null;
+	#address: ListenAddress | null = null;
 
 	constructor(source: ExpositionSource, options: PrometheusOptions, faults: Faults) {
 		this.#source = source;
@@ -105,7 +111,7 @@ export class PrometheusExporter {
 	}
 
 	/** The bound address once listening, else null. */
-	get address(): AddressInfo | null {
+	get address(): ListenAddress | null {
 		return this.#address;
 	}
 
@@ -114,9 +120,11 @@ export class PrometheusExporter {
 	 * permission); the monitor turns that into a fault unless started with `{strict: true}`. The server does not
 	 * keep the host alive.
 	 */
-	async listen(): Promise<AddressInfo> {
+	async listen(): Promise<ListenAddress> {
 		if (this.#invalid) throw this.#invalid;
 		if (this.#address) return this.#address;
+		// node:http loads only for hosts that serve the endpoint, not with the library.
+		const {createServer} = await import('node:http');
 		const server = createServer((request, response) => this.#handle(request, response));
 		server.keepAliveTimeout = 65_000;
 		await new Promise<void>((resolve, reject) => {
@@ -130,7 +138,7 @@ export class PrometheusExporter {
 		server.on('connection', socket => socket.unref());
 		server.unref();
 		this.#server = server;
-		this.#address = server.address() as AddressInfo;
+		this.#address = server.address() as ListenAddress;
 		return this.#address;
 	}
 
