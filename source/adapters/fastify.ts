@@ -379,9 +379,9 @@ class FastifyInstrumentation {
 			else {
 				this.#adopt(route, owner, () => false);
 				if (route.method === 'GET' || (Array.isArray(route.method) && route.method.includes('GET'))) {
-					let byUrl = this.#getRoutes.get(handler as AnyFunction);
-					if (!byUrl) this.#getRoutes.set(handler as AnyFunction, (byUrl = new Map()));
+					const byUrl = this.#getRoutes.get(handler as AnyFunction) ?? new Map<string, {op: string; hooks: Set<unknown>}>();
 					byUrl.set(url, {op, hooks: declared});
+					this.#getRoutes.set(handler as AnyFunction, byUrl);
 				}
 			}
 			if (!this.#made.has(handler as AnyFunction) && this.#monitor.unwrap(handler as AnyFunction) === handler) {

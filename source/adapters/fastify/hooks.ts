@@ -89,10 +89,9 @@ export function copyFunctionTraits(fn: AnyFunction, wrapper: AnyFunction): void 
 		Object.defineProperty(wrapper, key, descriptor);
 	}
 	Object.setPrototypeOf(wrapper, Object.getPrototypeOf(fn) as object);
+	const source = (): string => Function.prototype.toString.call(fn);
 	Object.defineProperty(wrapper, 'toString', {
-		value: function toString(): string {
-			return Function.prototype.toString.call(fn);
-		},
+		value: source,
 		configurable: true,
 		writable: true,
 		enumerable: false,
