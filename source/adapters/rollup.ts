@@ -237,8 +237,9 @@ function hookKeys(plugin: object): string[] {
 	return keys;
 }
 
+/** True for a class: its `prototype` is read-only, unlike a plain function's (methods and arrows have none). */
 function isClass(fn: unknown): boolean {
-	return typeof fn === 'function' && /^class[\s{]/.test(Function.prototype.toString.call(fn));
+	return typeof fn === 'function' && Object.getOwnPropertyDescriptor(fn, 'prototype')?.writable === false;
 }
 
 /** Rollup's plugin option as the user writes it, flattened: nested arrays and promises resolved, falsy dropped. */

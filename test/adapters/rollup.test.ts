@@ -107,10 +107,13 @@ test('bundle.close() gives every plugin its original hooks back, and later build
 	const monitor = newMonitor();
 	const plugins = [nodeResolve(), commonjs(), json()];
 	const before = plugins.map(entry => ({...entry}));
-	const bundle = await rollup(projectOptions(project, [perftopRollup({monitor}), ...plugins]));
+	const perftop = perftopRollup({monitor});
+	const bundle = await rollup(projectOptions(project, [perftop, ...plugins]));
 	assert.notEqual((plugins[0] as Plugin).load, before[0]!.load, 'instrumented during the build');
+	assert.deepEqual(perftop.api?.instrumented().sort(), ['commonjs', 'commonjs--resolver', 'json', 'node-resolve']);
 	await bundle.generate(projectOutput);
 	await bundle.close();
+	assert.deepEqual(perftop.api?.instrumented(), []);
 	for (const [index, entry] of plugins.entries()) {
 		assert.deepEqual(Object.keys(entry), Object.keys(before[index]!));
 		for (const key of Object.keys(entry)) assert.equal((entry as unknown as Record<string, unknown>)[key], (before[index] as Record<string, unknown>)[key], `${entry.name}.${key} is the original`);
@@ -183,8 +186,11 @@ test('output plugins, class-based plugins and unnamed plugins are covered', asyn
 	}
 	const counting: Plugin = {name: 'output-only', generateBundle() {}, renderChunk: {order: 'post', handler: () => null}};
 	const unnamed = {transform: () => null} as unknown as Plugin;
+	class Helper {}
+	const helperSeen: unknown[] = [];
+	const withClass = {name: 'with-class', Helper, transform: () => void helperSeen.push(withClass.Helper)};
 	const monitor = newMonitor();
-	const built = await build(project, [perftopRollup({monitor}), new Banner() as unknown as Plugin, unnamed, nodeResolve(), commonjs(), json()], {...projectOutput, plugins: [counting]});
+	const built = await build(project, [perftopRollup({monitor}), new Banner() as unknown as Plugin, unnamed, withClass as unknown as Plugin, nodeResolve(), commonjs(), json()], {...projectOutput, plugins: [counting]});
 	assert.ok(built.files.find(file => file.fileName === 'main.js')!.text.startsWith('/* built */'));
 	assert.equal(hook(monitor, 'banner', 'renderChunk')?.count, 3, 'a method on the prototype, once per chunk');
 	assert.equal(hook(monitor, 'output-only', 'renderChunk')?.count, 3, 'an output plugin');
@@ -192,6 +198,7 @@ test('output plugins, class-based plugins and unnamed plugins are covered', asyn
 	const anonymous = monitor.getPerformanceSummary().plugins.find(summary => summary.name.startsWith('at position'));
 	assert.ok(anonymous && (anonymous.hooks.find(series => series.op === 'transform')?.count ?? 0) > 0, 'an unnamed plugin under the name Rollup gives it');
 	assert.equal(Object.hasOwn(new Banner(), 'renderChunk'), false);
+	assert.ok(helperSeen.length > 0 && helperSeen.every(value => value === Helper), 'a class stored on a plugin is never wrapped');
 });
 
 test('a frozen plugin builds as before, untimed, with one instrument fault; the other plugins are still timed', async () => {
