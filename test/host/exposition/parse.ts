@@ -33,9 +33,8 @@ function labels(text: string): Record<string, string> {
 	if (text === '') return out;
 	const body = text.slice(1, -1);
 	const pattern = /([a-zA-Z_]\w*)="((?:[^"\\]|\\.)*)",?/gy;
-	let match: RegExpExecArray | null;
 	let end = 0;
-	while ((match = pattern.exec(body)) !== null) {
+	for (let match = pattern.exec(body); match !== null; match = pattern.exec(body)) {
 		out[match[1]!] = match[2]!.replace(/\\(.)/g, (_, char: string) => (char === 'n' ? '\n' : char));
 		end = pattern.lastIndex;
 	}
