@@ -146,6 +146,14 @@ test('a real Prometheus scrapes the host every second; its histogram_quantile(0.
 		return found.length === 1 ? found[0]! : null;
 	});
 	assert.ok(Number(rss.value[1]) > 1e6);
+	const failed = await query(base, 'perftop_plugin_loaded{plugin="broken \\"one\\""}');
+	assert.equal(failed.length, 1);
+	assert.equal(failed[0]!.metric['reason'], "Cannot find module 'x'");
+	assert.equal(failed[0]!.value[1], '0');
+	const hits = await query(base, 'perftop_cache_requests_total{cache="users",result="hit"}');
+	assert.equal(hits[0]?.value[1], '2', 'a b a c a with room for two: a hits twice');
+	const evictions = await query(base, 'perftop_cache_evictions_total{cache="users"}');
+	assert.equal(evictions[0]?.value[1], '1', 'c evicts b');
 	const count = await query(base, 'perftop_hook_duration_seconds_count{plugin="pricing",hook="quote"}');
 	assert.equal(count[0]!.value[1], '1000');
 });

@@ -37,6 +37,10 @@ for (let plugin = 0; plugin < plugins; plugin++) {
 		p95[`${name}/${op}`] = monitor.series(op, name, 'hook').stats().p95Ms;
 	}
 }
+// Every other family too, with names that need escaping, so a real scraper parses all of them.
+monitor.recordPluginLoad({name: 'broken "one"', source: null, state: 'failed', loadMs: 4, loadBytes: -2048, loadMemoryMode: 'heap-delta', error: 'Cannot find module \'x\'\n    at stack'});
+const cache = monitor.createCache<string, {value: number}>('users', {max: 2});
+for (const key of ['a', 'b', 'a', 'c', 'a']) if (cache.get(key) === undefined) cache.set(key, {value: key.length});
 const loop = monitorEventLoopDelay({resolution: 10});
 loop.enable();
 process.stdout.write(`READY ${monitor.prometheus?.url ?? '-'} ${plugins * hooks <= 10 ? JSON.stringify(p95) : '{}'}\n`);
