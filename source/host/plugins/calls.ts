@@ -4,8 +4,9 @@
  * call awaits each result, so the clock is read when the await resumes; a parallel call combines the results
  * like Promise.all, and each implementation's one reaction both records its timing and collects its value.
  * No extra promise or reaction per implementation, and callers observe exactly what they would without a
- * monitor (same values in the same order, the same error objects, the same number of ticks). A parallel call of
- * a hook with one implementation skips Promise.all, attached or not: one reaction puts the value in an array.
+ * monitor (same values in the same order, the same error objects, the same number of ticks). A sequential or
+ * parallel call of a hook with one implementation skips the loop and Promise.all, attached or not: one reaction
+ * puts the value in an array.
  *
  * Timing follows the monitor's wrappers (busy time and the synchronous self time of async calls included): a
  * promise is timed to its settlement, anything else (plain values,
@@ -23,12 +24,14 @@ import type {HookFunction} from './types.js';
  * with the settled results in order, or rejects with the first throw or rejection (the same object).
  */
 export function callSeries(table: HookTable, name: string, args: unknown[]): Promise<unknown[]> {
+	// With one implementation, one after the other and all at once are the same call (see rawSingle).
 	const timed = table.timed;
 	if (timed !== null) {
 		const plan = timed.get(name);
-		if (plan !== undefined) return timedSeries(plan, args);
+		if (plan !== undefined) return plan.length === 1 && plan[0]!.series !== null ? timedSingle(plan[0]!, args, false) : timedSeries(plan, args);
 	}
-	return rawSeries(table.active.get(name), args);
+	const implementations = table.active.get(name);
+	return implementations !== undefined && implementations.length === 1 ? rawSingle(implementations[0]!, args, false) : rawSeries(implementations, args);
 }
 
 async function rawSeries(implementations: readonly HookFunction[] | undefined, args: unknown[]): Promise<unknown[]> {
@@ -89,12 +92,12 @@ export function callParallel(table: HookTable, name: string, args: unknown[]): P
 	const timed = table.timed;
 	if (timed !== null) {
 		const plan = timed.get(name);
-		if (plan !== undefined) return plan.length === 1 && plan[0]!.series !== null ? timedSingle(plan[0]!, args) : timedParallel(plan, args);
+		if (plan !== undefined) return plan.length === 1 && plan[0]!.series !== null ? timedSingle(plan[0]!, args, true) : timedParallel(plan, args);
 	}
 	const implementations = table.active.get(name);
 	if (implementations === undefined) return Promise.resolve([]);
 	const count = implementations.length;
-	if (count === 1) return rawSingle(implementations[0]!, args);
+	if (count === 1) return rawSingle(implementations[0]!, args, true);
 	const pending = new Array<unknown>(count);
 	for (let index = 0; index < count; index++) {
 		try {
@@ -111,16 +114,25 @@ export function callParallel(table: HookTable, name: string, args: unknown[]): P
 const inArray = (value: unknown): unknown[] => [value];
 
 /**
+ * The result of a call whose one implementation threw: rejected at once, as a sequential call (an async
+ * function) rejects; a tick later for a parallel call, as Promise.all([Promise.reject(error)]) rejects.
+ */
+function thrown(error: unknown, parallel: boolean): Promise<unknown[]> {
+	const rejected = Promise.reject(error);
+	return parallel ? rejected.then(inArray) : rejected;
+}
+
+/**
  * callParallel for the common case of one implementation: a promise it returns gets one reaction that puts
  * its value in an array, which settles as Promise.all([promise]) would (same value, same reason, as many
  * ticks) without the combining promise.
  */
-function rawSingle(implementation: HookFunction, args: unknown[]): Promise<unknown[]> {
+function rawSingle(implementation: HookFunction, args: unknown[], parallel: boolean): Promise<unknown[]> {
 	let value: unknown;
 	try {
 		value = implementation(...args);
 	} catch (error) {
-		return Promise.reject(error);
+		return thrown(error, parallel);
 	}
 	return value instanceof Promise ? Promise.resolve(value).then(inArray) : Promise.all([value]);
 }
@@ -130,7 +142,7 @@ function rawSingle(implementation: HookFunction, args: unknown[]): Promise<unkno
  * which records and resolves with the one-element array (as Promise.all([promise]) would, in as many ticks),
  * without the combining promise and its executor.
  */
-function timedSingle(hook: TimedHook, args: unknown[]): Promise<unknown[]> {
+function timedSingle(hook: TimedHook, args: unknown[], parallel: boolean): Promise<unknown[]> {
 	const {fn, clock, faults} = hook;
 	const series = hook.series!;
 	const start = clock();
@@ -140,7 +152,7 @@ function timedSingle(hook: TimedHook, args: unknown[]): Promise<unknown[]> {
 		value = fn(...args);
 	} catch (error) {
 		recordErrorSince(series, clock, start, faults, opener);
-		return Promise.reject(error);
+		return thrown(error, parallel);
 	}
 	if (!(value instanceof Promise)) {
 		recordSince(series, clock, start, faults, opener);
