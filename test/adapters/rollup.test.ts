@@ -5,13 +5,13 @@
  * plugins get their original hooks back.
  */
 import assert from 'node:assert/strict';
-import {mkdtempSync, rmSync} from 'node:fs';
+import {appendFileSync, mkdtempSync, rmSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {after, test} from 'node:test';
 import {setTimeout as sleep} from 'node:timers/promises';
 import {nodeResolve} from '@rollup/plugin-node-resolve';
-import {rollup, type InputPluginOption, type OutputChunk, type OutputAsset, type OutputOptions, type Plugin} from 'rollup';
+import {rollup, watch, type InputPluginOption, type OutputChunk, type OutputAsset, type OutputOptions, type Plugin} from 'rollup';
 import {PerformanceMonitor, type PluginSummary} from '../../source/index.js';
 import {perftopRollup} from '../../source/adapters/rollup.js';
 import {runReadmeExample} from '../helpers/readme-example.js';
@@ -133,6 +133,37 @@ test('the same plugins in a second build with the adapter are instrumented again
 	const first = hook(monitor, 'json', 'transform')!.count;
 	await build(project, [perftopRollup({monitor}), ...plugins]);
 	assert.equal(hook(monitor, 'json', 'transform')!.count, 2 * first, 'each call recorded once per build');
+});
+
+test('rollup.watch: every rebuild is timed, and each closed result gives the hooks back', async () => {
+	const project = newProject(3);
+	const monitor = newMonitor();
+	const jsonPlugin = json();
+	const transform = jsonPlugin.transform;
+	const watcher = watch({input: project.input, plugins: [perftopRollup({monitor}), nodeResolve(), commonjs(), jsonPlugin], output: {dir: join(project.dir, 'dist'), format: 'es'}, watch: {buildDelay: 50}});
+	const counts: number[] = [];
+	const restored: boolean[] = [];
+	try {
+		await new Promise<void>((resolve, reject) => {
+			setTimeout(() => reject(new Error(`no rebuild within 60 s (builds seen: ${counts.length})`)), 60_000).unref();
+			watcher.on('event', event => {
+				if (event.code === 'ERROR') reject(event.error);
+				if (event.code !== 'BUNDLE_END') return;
+				void event.result.close().then(() => {
+					counts.push(hook(monitor, 'json', 'transform')?.count ?? 0);
+					restored.push(jsonPlugin.transform === transform);
+					// A change to one module: Rollup rebuilds it (and what its cache cannot keep) in a second build.
+					if (counts.length === 1) setTimeout(() => appendFileSync(join(project.dir, 'src', 'lazy.js'), '\n// changed\n'), 200);
+					else resolve();
+				}, reject);
+			});
+		});
+	} finally {
+		await watcher.close();
+	}
+	assert.ok(counts[0]! > 0, 'the first build is timed');
+	assert.ok(counts[1]! > counts[0]!, `the rebuild is timed too (${counts.join(' -> ')} transform calls)`);
+	assert.deepEqual(restored, [true, true]);
 });
 
 test('async hooks are timed to settlement; errors are counted and Rollup reports the same failure', async () => {
