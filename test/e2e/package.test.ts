@@ -60,7 +60,8 @@ let cjs = '';
 let esm = '';
 let packed: string[] = [];
 
-describe('the packed package in a fresh project', () => {
+// The suite as a whole: the setup and the tests after it (the runner's per-test default would cut a slow install short).
+describe('the packed package in a fresh project', {timeout: SETUP_TIMEOUT_MS * 2}, () => {
 	before(async () => {
 		work = mkdtempSync(join(tmpdir(), 'perftop-pkg-'));
 		// Inside the checkout, so the build finds TypeScript and @types/node the way a clone's install provides them.
