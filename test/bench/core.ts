@@ -342,6 +342,54 @@ async function asyncCalls(context: BenchContext): Promise<void> {
 	});
 }
 
+/** A sync implementation timed by startTimer around the call: the series is looked up and `end` made per call. */
+const START_TIMER_WRAPPER = `(fn, monitor) => function (x) {
+	const end = monitor.startTimer('transform', {plugin: 'p1', kind: 'hook'});
+	const result = fn(x);
+	end();
+	return result;
+}`;
+
+/** A callback-style implementation and a loop calling it with one shared callback (the callback completes synchronously). */
+const CALLBACK_IMPL = '(x, done) => done(null, x + 1)';
+const CALLBACK_LOOP = `(fn) => {
+	let sum = 0;
+	const done = (error, value) => { sum += value; };
+	return (n) => {
+		for (let i = 0; i < n; i++) fn(i, done);
+		return sum;
+	};
+}`;
+
+/**
+ * The adapters' primitives, as rows against the same run's references: startTimer/end around a sync call
+ * (floor and monitor.wrap alongside), and wrap {callback: 'last'} on a callback-style implementation, which
+ * pays for a callback wrapper per call on top of the two clock reads.
+ */
+async function primitiveCalls(context: BenchContext): Promise<void> {
+	const monitor = new PerformanceMonitor({samplers: false, alerts: false});
+	const counts = new Float64Array(BUCKET_COUNT);
+	const callbackImpl = () => compileFresh<(x: number, done: (error: unknown, value: number) => void) => void>(CALLBACK_IMPL);
+	const callbackLoop = (fn: (x: number, done: (error: unknown, value: number) => void) => void) => compileFresh<(fn: unknown) => Batch>(CALLBACK_LOOP)(fn);
+	const subjects = {
+		ref1: kit(syncImpls(1)).sync,
+		floor1: kit(syncImpls(1).map(impl => wrapWith(FLOOR_WRAPPER, impl, counts))).sync,
+		ours1: kit(hookWrap(monitor, syncImpls(1))).sync,
+		timer1: kit(syncImpls(1).map(impl => wrapWith(START_TIMER_WRAPPER, impl, monitor))).sync,
+		callbackRef: callbackLoop(callbackImpl()),
+		callbackOurs: callbackLoop(monitor.wrap(callbackImpl(), {op: 'onSend', plugin: 'p2', kind: 'hook', callback: 'last'})),
+	};
+	const times = await interleave(subjects, {rounds: context.rounds, calls: context.quick ? 100_000 : 250_000, reps: context.quick ? 3 : 5});
+	const ref1 = medianOf(times.ref1);
+	const row = (name: string, key: keyof typeof times, base: number[], note = '') => context.row({name, value: medianOf(times[key]), unit: 'ns', ratio: medianOf(times[key]) / ref1, note: `+${medianAdded(times[key], base).toFixed(1)} ns${note}`});
+	context.row({name: 'reference sync hook call, 1 impl (this group)', value: ref1, unit: 'ns', ratio: 1});
+	row('floor, 1 impl (this group)', 'floor1', times.ref1);
+	row('perftop monitor.wrap, 1 sync impl (this group)', 'ours1', times.ref1);
+	row('perftop startTimer(op, {plugin, kind}) + end(), 1 sync impl', 'timer1', times.ref1, `; ${medianAddedRatio(times.timer1, times.floor1, times.ref1).toFixed(2)}x the floor's added ns (series looked up per call)`);
+	row('reference callback-style call, done() called synchronously', 'callbackRef', times.callbackRef);
+	row("perftop monitor.wrap {callback: 'last'}, 1 callback impl", 'callbackOurs', times.callbackRef, ` over the callback reference; ${medianOf(times.callbackOurs.map((value, round) => (value - times.callbackRef[round]!) / (times.floor1[round]! - times.ref1[round]!))).toFixed(2)}x the floor's added ns`);
+}
+
 async function managerCalls(context: BenchContext): Promise<void> {
 	const make = async () => {
 		const manager = new PluginManager();
@@ -372,11 +420,13 @@ async function managerCalls(context: BenchContext): Promise<void> {
 	context.goal({id: 'detached-overhead-manager', measured: medianRatio(idle.detached, idle.plain), limit: 1.05, unit: 'x', note: 'PluginManager.callHook after detach / never attached'});
 }
 
-/** A plugin manager with one async implementation `async (x) => x + 1`, for the async rows. */
-async function asyncManager(): Promise<PluginManager> {
+/** A plugin manager with `plugins` plugins (default 1), each with one async implementation `async (x) => x + 1`, for the async rows. */
+async function asyncManager(plugins = 1): Promise<PluginManager> {
 	const manager = new PluginManager();
-	const result = await manager.register({name: 'p1', hooks: {transform: asyncImpl()}});
-	if (!result.ok) throw result.error;
+	for (let index = 1; index <= plugins; index++) {
+		const result = await manager.register({name: `p${index}`, hooks: {transform: asyncImpl()}});
+		if (!result.ok) throw result.error;
+	}
 	return manager;
 }
 
@@ -418,9 +468,17 @@ async function managerAsyncCalls(context: BenchContext): Promise<void> {
 		{rounds: context.rounds, calls, reps},
 	);
 	attached.attach(monitor);
+	// Three implementations: the sequential loop (one implementation takes the single-implementation path).
+	const series3 = await asyncManager(3);
+	const series3Attached = await asyncManager(3);
+	series3Attached.attach(monitor);
 	const busy = await interleave(
 		{
 			ref: kit([asyncImpl()]).async,
+			// The floor of exact async timing: two clock reads and a record around the call, no reaction.
+			clocks: kit([wrapWith(ASYNC_CLOCKS_ONLY, asyncImpl(), new Float64Array(BUCKET_COUNT))]).async,
+			series3: asyncLoop(series3, 'callHookSeries'),
+			series3Attached: asyncLoop(series3Attached, 'callHookSeries'),
 			parallel: asyncLoop(plain, 'callHookParallel'),
 			parallelAttached: asyncLoop(attached, 'callHookParallel'),
 			series: asyncLoop(plain, 'callHookSeries'),
@@ -441,22 +499,27 @@ async function managerAsyncCalls(context: BenchContext): Promise<void> {
 	row('PluginManager.callHookSeries, 1 async impl, never attached', busy.series);
 	row('PluginManager.callHookSeries, 1 async impl, monitor attached', busy.seriesAttached, `+${medianAdded(busy.seriesAttached, busy.series).toFixed(1)} ns over never attached`);
 	row('PluginManager.callHookSeries, 1 async impl, monitor detached', idle.seriesDetached, detachedNote(idle.seriesDetached, idle.series));
+	row('PluginManager.callHookSeries, 3 async impls, never attached', busy.series3);
+	row('PluginManager.callHookSeries, 3 async impls, monitor attached', busy.series3Attached, `+${(medianAdded(busy.series3Attached, busy.series3) / 3).toFixed(1)} ns per impl over never attached: the sequential loop`);
+	row('floor: 2 x hrtime.bigint + record around the call, no reaction (this group)', busy.clocks, `+${medianAdded(busy.clocks, busy.ref).toFixed(1)} ns over the reference`);
 	context.row({name: 'for comparison: Promise.all over monitor.wrap wrappers, 1 async impl', value: medianOf(busy.wrapAll), unit: 'ns', ratio: medianOf(busy.wrapAll) / ref, note: `+${medianAdded(busy.wrapAll, busy.ref).toFixed(1)} ns over the reference`});
 	const parallel = medianAddedOver(busy.parallelAttached, busy.parallel, busy.ref);
 	const series = medianAddedOver(busy.seriesAttached, busy.series, busy.ref);
+	const floor = medianAddedOver(busy.clocks, busy.ref, busy.ref);
+	const series3PerImpl = medianOf(busy.series3Attached.map((value, round) => (value - busy.series3[round]!) / 3 / busy.ref[round]!));
 	context.goal({
 		id: 'async-overhead',
 		measured: parallel,
 		limit: 0.35,
 		unit: 'x',
-		note: `added ns per instrumented async impl call through PluginManager.callHookParallel (the reference's shape: Promise.all, 1 impl) / bare async hook call; ${recorded} calls recorded`,
+		note: `added ns per instrumented async impl call through PluginManager.callHookParallel (the reference's shape: Promise.all, 1 impl) / bare async hook call; ${recorded} calls recorded; the floor (2 clock reads + record) alone: ${floor.toFixed(2)}x`,
 	});
 	context.goal({
 		id: 'async-overhead-series',
 		measured: series,
 		limit: 0.35,
 		unit: 'x',
-		note: 'the same through PluginManager.callHookSeries (sequential awaits), against the same bare async hook call',
+		note: `the same through PluginManager.callHookSeries, against the same bare async hook call (1 impl: the single-implementation path); 3 impls, the sequential loop: ${series3PerImpl.toFixed(2)}x per impl; the floor alone: ${floor.toFixed(2)}x`,
 	});
 	const detachedRatio = Math.max(medianRatio(idle.parallelDetached, idle.parallel), medianRatio(idle.seriesDetached, idle.series));
 	context.goal({
@@ -563,6 +626,7 @@ function seededUniform(seed: number): () => number {
 const parts: Array<[string, (context: BenchContext) => Promise<void>, (readonly GoalSpec[])?]> = [
 	['sync', syncCalls, [{id: 'sync-overhead-vs-floor', limit: 1.25, unit: 'x'}]],
 	['async', asyncCalls, [{id: 'async-overhead-standalone-wrap', limit: 0.35, unit: 'x'}]],
+	['primitives', primitiveCalls],
 	['libraries', libraryCalls, [{id: 'sync-overhead-vs-prom-client', limit: 0.2, unit: 'x'}]],
 	['seed', seedCalls],
 	['manager', managerCalls, [{id: 'detached-overhead-manager', limit: 1.05, unit: 'x'}]],
