@@ -5,18 +5,21 @@
  * React loads (tui/react-mode.ts).
  */
 import meow from 'meow';
+import {perftopCommand, shellWord} from './commands/invocation.js';
+import {inspectSocketPath} from './commands/socket-path.js';
 
 const help = `
   htop for Node.js plugin hosts: per-plugin latency, load cost, errors and cache stats, live.
 
   Usage
     $ perftop --attach <socket>          live view of the host serving <socket>
+    $ perftop attach <socket>            the same
     $ perftop --once --attach <socket>   print one snapshot and exit (add --json for JSON)
-    $ perftop list                       hosts with a socket on this machine
+    $ perftop list                       hosts with a socket in the default directory (the demo's too)
     $ perftop export --attach <socket>   write the host's full metrics to a file (or, as
                                          openmetrics/prometheus text, to stdout)
     $ perftop analyze <logs...>          report from performance logs (perftop analyze --help)
-    $ perftop demo                       start the example plugin host and watch it
+    $ perftop demo                       start the example plugin host and watch it (from a checkout)
 
   Live view options
     --attach, -a <socket>  Socket of the host to watch (a host prints it, or see 'perftop list')
@@ -42,13 +45,17 @@ const help = `
                            stdout unless --out is given
     --dir <dir>            list: socket directory            --clean  list: remove stale sockets (never a live one)
     --headless             demo: the host without the live view, until Ctrl-C, SIGTERM or SIGHUP (the host stops too)
-    --socket <path>        demo: socket path                 --rate <n>  demo: load, requests/s
+    --socket <path>        demo: socket path (default: in the directory 'perftop list' reads)
+    --rate <n>             demo: load, requests/s (default 50)
+    --log-dir <dir>        demo: where the host writes its performance log (default: a new temporary
+                           directory); the demo names it on exit, for 'perftop analyze <dir>'
     --example <name>       demo: orders (default) or fastify (a Fastify shop instrumented by perftop/fastify)
 
   Exit codes
     0    done (q, or the subcommand succeeded)
     1    the host could not be reached or the command failed
-    2    usage error (unknown command or flag value, live view without a terminal)
+    2    usage error (unknown command, flag or flag value, a flag without its value, live view without a
+         terminal)
     129  the terminal hung up (SIGHUP)        143  terminated (SIGTERM)
     analyze has its own (see perftop analyze --help)
 
@@ -59,59 +66,107 @@ const help = `
     $ perftop export -a /tmp/pt/api.sock --format prometheus | promtool check metrics
 `;
 
+/** The flags perftop knows (meow's definitions). */
+const FLAGS = {
+	attach: {type: 'string', shortFlag: 'a'},
+	readonly: {type: 'boolean', default: false},
+	interval: {type: 'number', default: 1000},
+	format: {type: 'string', default: 'json'},
+	exportDir: {type: 'string'},
+	color: {type: 'boolean', default: true},
+	once: {type: 'boolean', default: false},
+	json: {type: 'boolean', default: false},
+	out: {type: 'string'},
+	force: {type: 'boolean', default: false},
+	dir: {type: 'string'},
+	clean: {type: 'boolean', default: false},
+	headless: {type: 'boolean', default: false},
+	socket: {type: 'string'},
+	rate: {type: 'number'},
+	example: {type: 'string'},
+	logDir: {type: 'string'},
+	// analyze
+	since: {type: 'string'},
+	until: {type: 'string'},
+	plugin: {type: 'string'},
+	hook: {type: 'string'},
+	csv: {type: 'boolean', default: false},
+	compare: {type: 'boolean', default: false},
+	top: {type: 'number'},
+	threshold: {type: 'number'},
+	minCalls: {type: 'number'},
+	help: {type: 'boolean', shortFlag: 'h', default: false},
+} as const;
+
 const cli = meow(help, {
 	importMeta: import.meta,
-	allowUnknownFlags: false,
+	// Unknown flags are reported by unknownFlags() below, on one line (meow's own report takes two).
+	allowUnknownFlags: true,
 	autoHelp: false,
 	description: false,
-	flags: {
-		attach: {type: 'string', shortFlag: 'a'},
-		readonly: {type: 'boolean', default: false},
-		interval: {type: 'number', default: 1000},
-		format: {type: 'string', default: 'json'},
-		exportDir: {type: 'string'},
-		color: {type: 'boolean', default: true},
-		once: {type: 'boolean', default: false},
-		json: {type: 'boolean', default: false},
-		out: {type: 'string'},
-		force: {type: 'boolean', default: false},
-		dir: {type: 'string'},
-		clean: {type: 'boolean', default: false},
-		headless: {type: 'boolean', default: false},
-		socket: {type: 'string'},
-		rate: {type: 'number'},
-		example: {type: 'string'},
-		// analyze
-		since: {type: 'string'},
-		until: {type: 'string'},
-		plugin: {type: 'string'},
-		hook: {type: 'string'},
-		csv: {type: 'boolean', default: false},
-		compare: {type: 'boolean', default: false},
-		top: {type: 'number'},
-		threshold: {type: 'number'},
-		minCalls: {type: 'number'},
-		help: {type: 'boolean', shortFlag: 'h', default: false},
-	},
+	flags: FLAGS,
 });
 
 const {flags} = cli;
 
+/** Prints a usage error on one line; resolves the exit code 2. */
 function usage(message: string): number {
-	process.stderr.write(`perftop: ${message}\nRun 'perftop --help' for usage.\n`);
+	process.stderr.write(`perftop: ${message}; run 'perftop --help'\n`);
 	return 2;
+}
+
+/** The flags on the command line (before `--`) that perftop does not know, as typed: `--bogus`, `-x`. */
+function unknownFlags(argv: readonly string[], known: Readonly<Record<string, {readonly type: string; readonly shortFlag?: string}>>): string[] {
+	const long = new Set(['version']);
+	const short = new Set<string>();
+	for (const [name, flag] of Object.entries(known)) {
+		long.add(name).add(name.replace(/[A-Z]/g, letter => `-${letter.toLowerCase()}`));
+		if (flag.shortFlag !== undefined) short.add(flag.shortFlag);
+	}
+	const unknown: string[] = [];
+	for (const arg of argv) {
+		if (arg === '--') break;
+		if (!arg.startsWith('-') || arg === '-' || /^-\d/.test(arg)) continue;
+		const typed = arg.split('=')[0]!;
+		if (typed.startsWith('--')) {
+			const name = typed.slice(2);
+			if (!long.has(name) && !(name.startsWith('no-') && long.has(name.slice(3)))) unknown.push(typed);
+		} else if ([...typed.slice(1)].some(letter => !short.has(letter))) unknown.push(typed);
+	}
+	return unknown;
+}
+
+/** String flags given without a value (`--attach` followed by nothing or by another flag). */
+function emptyFlags(): string[] {
+	return Object.entries(cli.flags)
+		.filter(([, value]) => value === '')
+		.map(([name]) => `--${name.replace(/[A-Z]/g, letter => `-${letter.toLowerCase()}`)}`);
 }
 
 function exportFormat(): 'json' | 'csv' | null {
 	return flags.format === 'json' || flags.format === 'csv' ? flags.format : null;
 }
 
+/** How long the live view waits for a missing socket to appear before saying there is none, ms. */
+const SOCKET_GRACE_MS = 1000;
+
 /** Runs the live view against `socket`; resolves to the exit code. */
 async function attach(socket: string): Promise<number> {
+	// A path that is not there now was mistyped (or its host is gone for good): say so and stop. A path that
+	// goes away later is retried by the live view, as a restarting host removes and recreates it. A host
+	// that is just restarting gets a moment to recreate its socket.
+	let where = inspectSocketPath(socket);
+	for (const started = Date.now(); where.kind === 'missing' && Date.now() - started < SOCKET_GRACE_MS; where = inspectSocketPath(socket)) {
+		await new Promise(resolve => setTimeout(resolve, 100));
+	}
+	if (where.kind !== 'socket') {
+		process.stderr.write(`perftop: ${where.message}\n`);
+		return 1;
+	}
 	if (!process.stdin.isTTY || !process.stdout.isTTY) {
 		process.stderr.write(
 			`perftop: the live view needs a terminal (stdin and stdout must be a TTY).\n` +
-				`For one snapshot without a terminal, use: perftop --once --attach ${socket} [--json]\n`,
+				`For one snapshot without a terminal, use: ${perftopCommand()} --once --attach ${shellWord(socket)} [--json]\n`,
 		);
 		return 2;
 	}
@@ -130,6 +185,10 @@ async function attach(socket: string): Promise<number> {
 
 async function main(): Promise<number> {
 	const [command, ...rest] = cli.input;
+	const unknown = unknownFlags(process.argv.slice(2), FLAGS);
+	if (unknown.length > 0) return usage(`unknown flag${unknown.length > 1 ? 's' : ''} ${unknown.join(' ')}`);
+	const empty = emptyFlags();
+	if (empty.length > 0) return usage(`${empty.join(', ')} needs a value${empty[0] === '--attach' ? ' (the socket path of a host)' : ''}`);
 	if (flags.help) {
 		if (command === 'analyze') {
 			const {analyzeHelp} = await import('./commands/analyze.js');
@@ -145,7 +204,8 @@ async function main(): Promise<number> {
 			}
 			if (flags.once) {
 				const {runOnce} = await import('./commands/once.js');
-				return runOnce({socket: flags.attach, json: flags.json});
+				// On a terminal the table fits its width; piped or redirected it keeps full names.
+				return runOnce({socket: flags.attach, json: flags.json, width: process.stdout.isTTY ? process.stdout.columns : undefined});
 			}
 			return attach(flags.attach);
 		}
@@ -185,9 +245,9 @@ async function main(): Promise<number> {
 			// Imported by a computed name: the demo module ships with plugins-example and may be absent.
 			const demoModule = './commands/demo.js';
 			const {runDemo} = (await import(demoModule)) as {
-				runDemo(options: {headless: boolean; socket?: string; rate?: number; example?: string}, attach: (socketPath: string) => Promise<number>): Promise<number>;
+				runDemo(options: {headless: boolean; socket?: string; rate?: number; example?: string; logDir?: string}, attach: (socketPath: string) => Promise<number>): Promise<number>;
 			};
-			return runDemo({headless: flags.headless, socket: flags.socket, rate: flags.rate, example: flags.example}, attach);
+			return runDemo({headless: flags.headless, socket: flags.socket, rate: flags.rate, example: flags.example, logDir: flags.logDir}, attach);
 		}
 		default:
 			return usage(`unknown command '${command}'`);

@@ -9,14 +9,19 @@ export interface Column<Row> {
 	value: (row: Row) => string;
 	/** Numbers align right (default: left). */
 	align?: 'left' | 'right';
-	/** Longest content before truncation with an ellipsis (default 40). */
+	/**
+	 * Longest content before it is shortened with an ellipsis in the middle (default 40). Values that would
+	 * then read alike are given more room, up to their full length, so every row stays distinguishable.
+	 */
 	max?: number;
 }
 
 /** Renders rows as an aligned text table; an empty list gives one line saying so. */
 export function table<Row>(rows: Row[], columns: Array<Column<Row>>, empty = '(none)'): string {
 	if (rows.length === 0) return `  ${empty}\n`;
-	const cells = rows.map(row => columns.map(column => clip(column.value(row), column.max ?? 40)));
+	const values = rows.map(row => columns.map(column => column.value(row)));
+	const limits = columns.map((column, index) => distinctWidth(values.map(line => line[index]!), column.max ?? 40));
+	const cells = values.map(line => line.map((value, index) => middleEllipsis(value, limits[index]!)));
 	const widths = columns.map((column, index) => Math.max(column.title.length, ...cells.map(line => line[index]!.length)));
 	const render = (values: string[]) =>
 		'  ' +
@@ -28,8 +33,27 @@ export function table<Row>(rows: Row[], columns: Array<Column<Row>>, empty = '(n
 	return render(columns.map(column => column.title)) + render(widths.map(width => '-'.repeat(width))) + cells.map(render).join('');
 }
 
-function clip(text: string, max: number): string {
-	return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+/**
+ * `text` shortened to `max` characters by an ellipsis in the middle, keeping its start and its end (where
+ * names such as SQL statements or module paths tend to differ): `SELECT * FROM orders…BY created_at LIMIT ?`.
+ */
+export function middleEllipsis(text: string, max: number): string {
+	if (text.length <= max) return text;
+	if (max <= 1) return max === 1 ? '…' : '';
+	const head = Math.ceil((max - 1) / 2);
+	return `${text.slice(0, head)}…${text.slice(text.length - (max - 1 - head))}`;
+}
+
+/**
+ * The smallest width from `max` up at which the middle-ellipsis forms of `texts` are as distinct as the
+ * texts themselves (at worst the longest text's length).
+ */
+function distinctWidth(texts: string[], max: number): number {
+	const longest = texts.reduce((length, text) => Math.max(length, text.length), 0);
+	const distinct = new Set(texts).size;
+	let width = Math.min(max, longest);
+	while (width < longest && new Set(texts.map(text => middleEllipsis(text, width))).size < distinct) width = Math.min(longest, width + Math.max(4, Math.ceil(width / 4)));
+	return width;
 }
 
 /** Milliseconds for a table cell: 3 significant digits, '-' for none. */

@@ -72,9 +72,10 @@ reported, never fatal.
 Exit codes
   0  report printed
   1  --compare found at least one regression
-  2  usage error (no inputs, bad time, bad number, --json with --csv)
+  2  usage error (no inputs, bad time, bad number, --json with --csv), or no input names a readable log
+     file (missing, a directory without logs, a pattern matching nothing): only the error is printed
   3  an input could not be read completely (missing, unreadable, truncated or corrupt gzip, decompression
-     cap reached, directory without logs); the report covers what could be read
+     cap reached, directory without logs) while others could; the report covers what could be read
   4  no perftop records found in the inputs
 `;
 
@@ -109,6 +110,8 @@ export async function runAnalyze(options: AnalyzeCommandOptions, io: AnalyzeIo =
 		if (pair.length !== 2) return usage('--compare needs exactly two inputs: <a> <b>');
 		const [a, b] = pair as [string, string];
 		const [before, after] = [await analyzeInputs([a], {filters, top}), await analyzeInputs([b], {filters, top})];
+		const unreadable = [before, after].filter(nothingRead);
+		if (unreadable.length > 0) return nothingToRead(unreadable.flatMap(result => result.problems), io);
 		for (const [name, result] of [[a, before], [b, after]] as const) for (const problem of result.problems) io.err(`warning: ${name}: ${problem}\n`);
 		if (before.lines.records === 0 || after.lines.records === 0) {
 			io.err(`perftop analyze: no perftop records in ${before.lines.records === 0 ? a : b}\n`);
@@ -124,6 +127,7 @@ export async function runAnalyze(options: AnalyzeCommandOptions, io: AnalyzeIo =
 
 	if (options.inputs.length === 0) return usage('no inputs: name log files, directories or patterns');
 	const result = await analyzeInputs(options.inputs, {filters, top});
+	if (nothingRead(result)) return nothingToRead(result.problems, io);
 	if (options.json) io.out(JSON.stringify(result, null, 2) + '\n');
 	else if (options.csv) io.out(csvReport(result));
 	else io.out(textReport(result));
@@ -134,6 +138,16 @@ export async function runAnalyze(options: AnalyzeCommandOptions, io: AnalyzeIo =
 		return AnalyzeExit.noRecords;
 	}
 	return AnalyzeExit.ok;
+}
+
+/** No input named a file that could be opened: there is no report to print, only what was wrong. */
+function nothingRead(result: AnalysisResult): boolean {
+	return result.inputs.length === 0 && result.problems.length > 0;
+}
+
+function nothingToRead(problems: string[], io: AnalyzeIo): number {
+	for (const problem of problems) io.err(`perftop analyze: ${problem}\n`);
+	return AnalyzeExit.usage;
 }
 
 function summaryOf(name: string, result: AnalysisResult) {

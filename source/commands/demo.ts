@@ -1,28 +1,42 @@
 /**
- * `perftop demo [--headless] [--socket <path>] [--rate <n>]`: starts the example host (plugins-example/, an
- * orders service whose features are plugins) under its own load in a child process, waits until it serves
- * its socket, then attaches the TUI; quitting the TUI stops the host. Headless, it runs the host until
- * SIGINT, SIGTERM or SIGHUP (forwarded to the host) for scripts and benchmarks.
+ * `perftop demo [--headless] [--socket <path>] [--rate <n>] [--log-dir <dir>]`: starts the example host
+ * (plugins-example/, an orders service whose features are plugins) under its own load in a child process, waits
+ * until it serves its socket, then attaches the TUI; quitting the TUI stops the host. Headless, it runs the host
+ * until SIGINT, SIGTERM or SIGHUP (forwarded to the host) for scripts and benchmarks.
+ *
+ * The socket goes in perftop's default socket directory (so `perftop list` shows the demo), and the orders
+ * host writes its performance log to a directory the demo names when it starts and again, with the
+ * `perftop analyze` command to read it, when it ends.
  *
  * The demo never leaves the host behind: it stops the host on any of those signals, when the process that
  * started it (npm, a shell, a supervisor) is gone, and, if the demo itself is killed outright, the host
  * sees its stdin end and its parent change and stops itself.
  */
 import {spawn, type ChildProcess} from 'node:child_process';
-import {existsSync, mkdtempSync, readFileSync, rmSync} from 'node:fs';
+import {existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, unlinkSync} from 'node:fs';
 import {createRequire} from 'node:module';
 import {tmpdir} from 'node:os';
-import {dirname, join} from 'node:path';
+import {dirname, join, resolve} from 'node:path';
 import {createInterface} from 'node:readline';
 import {fileURLToPath, pathToFileURL} from 'node:url';
+import {defaultSocketDir, ensurePrivateDir, MAX_SOCKET_PATH_BYTES, socketName} from '../host/ipc/paths.js';
+import {perftopCommand, shellWord} from './invocation.js';
 import type {CommandIo} from './once.js';
 
 /** Options of the demo command. */
 export interface DemoOptions extends CommandIo {
 	/** Run without the TUI until SIGINT/SIGTERM/SIGHUP, the parent process ends, or `signal` aborts. */
 	headless?: boolean;
-	/** Socket path for the host (default: host.sock in a new private temporary directory). */
+	/**
+	 * Socket path for the host (default: `<example>-demo-<pid>.sock` in perftop's default socket directory,
+	 * where `perftop list` looks; a new private temporary directory when that one cannot be used).
+	 */
 	socket?: string;
+	/**
+	 * Directory for the host's performance log, created when missing (default: a new directory
+	 * perftop-demo-log-* in the system's temporary directory). Only the orders example writes one.
+	 */
+	logDir?: string;
 	/** Requests per second of the host's built-in load (default 50; 0: no load). */
 	rate?: number;
 	/** Which example host: `orders` (default, plugins-example/host.ts) or `fastify` (plugins-example/fastify/host.ts). */
@@ -38,9 +52,9 @@ export interface DemoOptions extends CommandIo {
 }
 
 /** The example hosts the demo can start: the entry under plugins-example/ and how the demo names it. */
-const EXAMPLES: Readonly<Record<string, {entry: readonly string[]; label: string; starting: string}>> = {
-	orders: {entry: ['host.ts'], label: 'orders service', starting: 'an orders service with plugins; the first run seeds 100k orders'},
-	fastify: {entry: ['fastify', 'host.ts'], label: 'fastify shop', starting: 'a Fastify shop with @fastify plugins, instrumented by perftop/fastify'},
+const EXAMPLES: Readonly<Record<string, {entry: readonly string[]; label: string; starting: string; writesLog: boolean}>> = {
+	orders: {entry: ['host.ts'], label: 'orders service', starting: 'an orders service with plugins; the first run seeds 100k orders', writesLog: true},
+	fastify: {entry: ['fastify', 'host.ts'], label: 'fastify shop', starting: 'a Fastify shop with @fastify plugins, instrumented by perftop/fastify', writesLog: false},
 };
 
 /** The demo host's ready line (printed by plugins-example/host.ts and plugins-example/fastify/host.ts). */
@@ -85,9 +99,14 @@ export async function runDemo(options: DemoOptions, attach: (socketPath: string)
 	const stderr = options.stderr ?? process.stderr;
 	const say = (text: string): void => void stderr.write(`perftop demo: ${text}\n`);
 
-	const example = Object.hasOwn(EXAMPLES, options.example ?? 'orders') ? EXAMPLES[options.example ?? 'orders']! : null;
+	const exampleName = options.example ?? 'orders';
+	const example = Object.hasOwn(EXAMPLES, exampleName) ? EXAMPLES[exampleName]! : null;
 	if (!example) {
 		say(`--example must be one of ${Object.keys(EXAMPLES).join(', ')}`);
+		return 2;
+	}
+	if (options.logDir !== undefined && !example.writesLog) {
+		say(`--log-dir: the ${exampleName} example writes no performance log (the orders example does)`);
 		return 2;
 	}
 	const root = packageRoot();
@@ -110,13 +129,23 @@ export async function runDemo(options: DemoOptions, attach: (socketPath: string)
 	}
 
 	let privateDir: string | null = null;
-	let socket = options.socket;
-	if (socket === undefined) {
-		privateDir = mkdtempSync(join(tmpdir(), 'perftop-demo-'));
-		socket = join(privateDir, 'host.sock');
+	const ownSocket = options.socket === undefined;
+	const listed = options.socket ?? listedSocketPath(exampleName);
+	if (listed === null) privateDir = mkdtempSync(join(tmpdir(), 'perftop-demo-'));
+	const socket = listed ?? join(privateDir!, 'host.sock');
+	let log: {dir: string; created: boolean} | null = null;
+	if (example.writesLog) {
+		try {
+			log = options.logDir === undefined ? {dir: mkdtempSync(join(tmpdir(), 'perftop-demo-log-')), created: true} : {dir: resolve(options.logDir), created: !existsSync(options.logDir)};
+			mkdirSync(log.dir, {recursive: true});
+		} catch (error) {
+			say(`cannot create the log directory ${log?.dir ?? options.logDir ?? ''}: ${(error as Error).message}`);
+			return 1;
+		}
 	}
 
 	const args = ['--import', loader, '--conditions=source', entry, '--socket', socket, '--rate', String(rate), '--exit-with-stdin'];
+	if (log) args.push('--log-dir', log.dir);
 	if (options.dataDir !== undefined) args.push('--data-dir', options.dataDir);
 	if (options.leakBytes !== undefined) args.push('--leak-bytes', String(options.leakBytes));
 	// Its own process group: a Ctrl-C in the terminal reaches only us, and we decide how the host stops.
@@ -156,8 +185,9 @@ export async function runDemo(options: DemoOptions, attach: (socketPath: string)
 		const failed = Object.entries(ready.plugins).filter(([, state]) => state !== 'loaded').map(([name]) => name);
 		stdout.write(`${example.label}: ${ready.url} (pid ${ready.pid}), load ${rate} req/s${failed.length ? `, failed plugins: ${failed.join(', ')}` : ''}\n`);
 		stdout.write(`socket: ${ready.socket}\n`);
+		if (log) stdout.write(`performance log: ${log.dir}\n`);
 		if (options.headless) {
-			stdout.write(`attach with: perftop --attach ${ready.socket}    (Ctrl-C stops the host)\n`);
+			stdout.write(`attach with: ${perftopCommand()} --attach ${shellWord(ready.socket)}    (Ctrl-C stops the host)\n`);
 			const outcome = await Promise.race([exited.then(detail => ({kind: 'exit', detail}) as const), ending.reason.then(reason => ({kind: 'end', reason}) as const)]);
 			if (outcome.kind === 'exit') {
 				say(`the host exited unexpectedly (${outcome.detail})${tail ? `\n${tail.trimEnd()}` : ''}`);
@@ -183,14 +213,61 @@ export async function runDemo(options: DemoOptions, attach: (socketPath: string)
 		await stop(hostSignal(first.reason));
 		if (code === null) {
 			// The live view did not end: leave anyway; exit hooks and Node restore the terminal.
-			if (privateDir) rmSync(privateDir, {recursive: true, force: true});
+			cleanUp();
 			process.exit(exitCodeFor(first.reason));
 		}
 		return code;
 	} finally {
 		ending.dispose();
 		if (!stopping) await stop();
+		cleanUp();
+	}
+
+	/** After the host has exited: removes what the demo made for it, and names the log and how to read it. */
+	function cleanUp(): void {
 		if (privateDir) rmSync(privateDir, {recursive: true, force: true});
+		// Our own path in the shared directory: a host that could not remove its socket (killed) leaves it stale.
+		else if (ownSocket) removeSocket(socket);
+		if (log === null) return;
+		if (!hasFiles(log.dir)) {
+			if (log.created) rmSync(log.dir, {recursive: true, force: true});
+			return;
+		}
+		stdout.write(`performance log written to ${log.dir}\nread it with: ${perftopCommand()} analyze ${shellWord(log.dir)}\n`);
+		log = null;
+	}
+}
+
+/**
+ * The demo's socket in perftop's default socket directory, where `perftop list` finds it, or null when that
+ * directory cannot be used (another user's, not a directory) or the path would be too long for a socket.
+ */
+function listedSocketPath(example: string): string | null {
+	const dir = defaultSocketDir();
+	const path = join(dir, `${socketName(example)}-demo-${process.pid}.sock`);
+	if (Buffer.byteLength(path) > MAX_SOCKET_PATH_BYTES) return null;
+	try {
+		ensurePrivateDir(dir);
+		return path;
+	} catch {
+		return null;
+	}
+}
+
+/** Removes `path` when it is a socket (never anything else). */
+function removeSocket(path: string): void {
+	try {
+		if (lstatSync(path).isSocket()) unlinkSync(path);
+	} catch {
+		// Already gone.
+	}
+}
+
+function hasFiles(dir: string): boolean {
+	try {
+		return readdirSync(dir).length > 0;
+	} catch {
+		return false;
 	}
 }
 

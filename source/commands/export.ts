@@ -4,13 +4,14 @@
  * (OpenMetrics 1.0, Prometheus text 0.0.4) are what the host's Prometheus endpoint serves, rendered from the same
  * data; without --out they go to stdout.
  */
-import {existsSync, writeFileSync} from 'node:fs';
-import {resolve} from 'node:path';
+import {existsSync, statSync, writeFileSync} from 'node:fs';
+import {dirname, resolve} from 'node:path';
 import {exportedSeries, renderExposition, resolveExposition, type ExpositionFormat} from '../protocol/exposition.js';
 import type {MetricsExport} from '../protocol/snapshot.js';
 import {connectOnce} from '../tui/client/connect-once.js';
-import {writeExport} from './export-file.js';
+import {writeExportFiles} from './export-file.js';
 import type {CommandIo} from './once.js';
+import {inspectSocketPath} from './socket-path.js';
 
 /** Writes the export of the host at `socket`; prints the path written. Resolves to the exit code. */
 export async function runExport({
@@ -27,6 +28,10 @@ export async function runExport({
 		return 1;
 	};
 	if (out !== undefined && !force && existsSync(out)) return fail(`${resolve(out)} already exists; use --force to overwrite it`);
+	if (out !== undefined && !isDirectory(dirname(resolve(out)))) return fail(`cannot write ${resolve(out)}: the directory ${dirname(resolve(out))} does not exist`);
+	if (out === undefined && dir !== undefined && !isDirectory(resolve(dir))) return fail(`cannot write into ${resolve(dir)}: no such directory`);
+	const where = inspectSocketPath(socket);
+	if (where.kind !== 'socket') return fail(where.message);
 	let data: MetricsExport;
 	try {
 		const client = await connectOnce({path: socket, commandTimeoutMs: 60_000});
@@ -55,11 +60,20 @@ export async function runExport({
 		}
 	}
 	try {
-		const path = writeExport(data, {format, out, force, dir});
+		const [path, ...companions] = writeExportFiles(data, {format, out, force, dir});
 		stdout.write(`wrote ${path} (${data.series.length} series)\n`);
+		if (companions.length > 0) stdout.write(`and ${companions.join(', ')} (${data.snapshot.plugins.length} plugins, ${data.snapshot.caches?.length ?? 0} caches)\n`);
 		return 0;
 	} catch (error) {
 		return fail(error instanceof Error ? error.message : String(error));
+	}
+}
+
+function isDirectory(path: string): boolean {
+	try {
+		return statSync(path).isDirectory();
+	} catch {
+		return false;
 	}
 }
 

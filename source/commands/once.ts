@@ -1,8 +1,11 @@
 /**
- * `perftop --attach <socket> --once [--json]`: prints one snapshot and exits. Works without a terminal.
+ * `perftop --attach <socket> --once [--json]`: prints one snapshot and exits. Works without a terminal; on one,
+ * the table fits its width (long names shortened in the middle).
  */
-import type {AlertData, CacheSummary, LatencyStats, Snapshot} from '../protocol/snapshot.js';
+import {middleEllipsis} from '../analyze/table.js';
+import type {AlertData, CacheSummary, EventLoopStats, LatencyStats, Snapshot} from '../protocol/snapshot.js';
 import {connectOnce} from '../tui/client/connect-once.js';
+import {inspectSocketPath} from './socket-path.js';
 
 /** Where a command prints (process.stdout / process.stderr by default; tests pass collectors). */
 export interface CommandOutput {
@@ -15,8 +18,23 @@ export interface CommandIo {
 	stderr?: CommandOutput;
 }
 
+/** Options of {@link runOnce}. */
+export interface OnceOptions extends CommandIo {
+	/** The host's socket path. */
+	socket: string;
+	/** Print the snapshot as JSON instead of a table. */
+	json: boolean;
+	/** Columns the table must fit in (the terminal's width when stdout is one); default: no limit. */
+	width?: number;
+}
+
 /** Prints one snapshot of the host at `socket` as a readable table, or as JSON. Resolves to the exit code. */
-export async function runOnce({socket, json, stdout = process.stdout, stderr = process.stderr}: {socket: string; json: boolean} & CommandIo): Promise<number> {
+export async function runOnce({socket, json, width, stdout = process.stdout, stderr = process.stderr}: OnceOptions): Promise<number> {
+	const where = inspectSocketPath(socket);
+	if (where.kind !== 'socket') {
+		stderr.write(`perftop: ${where.message}\n`);
+		return 1;
+	}
 	let snapshot: Snapshot;
 	try {
 		const client = await connectOnce({path: socket});
@@ -29,19 +47,22 @@ export async function runOnce({socket, json, stdout = process.stdout, stderr = p
 		stderr.write(`perftop: ${error instanceof Error ? error.message : String(error)}\n`);
 		return 1;
 	}
-	stdout.write(json ? JSON.stringify(snapshot, null, 2) + '\n' : formatSnapshot(snapshot));
+	stdout.write(json ? JSON.stringify(snapshot, null, 2) + '\n' : formatSnapshot(snapshot, {width}));
 	return 0;
 }
 
-/** A snapshot as plain text: host line, plugins (with their hooks), other series, caches, alerts. */
-export function formatSnapshot(snapshot: Snapshot): string {
+/**
+ * A snapshot as plain text: host line, plugins (with their hooks), other series, caches, alerts. With `width`,
+ * the tables' first column (plugin, operation and cache names) is shortened in the middle to fit.
+ */
+export function formatSnapshot(snapshot: Snapshot, {width}: {width?: number} = {}): string {
 	const {host} = snapshot;
 	const out: string[] = [];
 	const uptime = snapshot.process ? ` up ${duration(snapshot.process.uptimeS * 1000)}` : ` up ${duration(snapshot.at - host.startedAt)}`;
 	out.push(`${host.name} pid ${host.pid} on ${host.hostname}${uptime}, node ${host.node}, perftop ${host.perftop}${snapshot.monitor.readonly ? ' (read-only)' : ''}`);
 	if (snapshot.process) {
 		const p = snapshot.process;
-		const loop = p.eventLoop ? `, loop p99 ${ms(p.eventLoop.p99Ms)}` : '';
+		const loop = sampledLoop(p.eventLoop) ? `, loop p99 ${ms(p.eventLoop.p99Ms)}` : ', loop not sampled';
 		const cpu = p.cpuPercent === null ? '' : `, cpu ${p.cpuPercent.toFixed(0)}%`;
 		out.push(`rss ${bytes(p.rss)}, heap ${bytes(p.heapUsed)}/${bytes(p.heapTotal)}${cpu}${loop}`);
 	}
@@ -54,10 +75,10 @@ export function formatSnapshot(snapshot: Snapshot): string {
 		for (const hook of plugin.hooks) rows.push([`  ${hook.op}`, ...latencyCells(hook)]);
 	}
 	for (const series of snapshot.series) rows.push([series.op, ...latencyCells(series)]);
-	out.push(rows.length === 0 ? 'no plugins or operations recorded yet' : table(header, rows));
+	out.push(rows.length === 0 ? 'no plugins or operations recorded yet' : table(header, rows, width));
 	if (snapshot.caches && snapshot.caches.length > 0) {
 		out.push('');
-		out.push(table(['CACHE', 'SIZE', 'HIT %', 'HITS', 'MISSES', 'EVICTIONS'], snapshot.caches.map(cacheCells)));
+		out.push(table(['CACHE', 'SIZE', 'HIT %', 'HITS', 'MISSES', 'EVICTIONS'], snapshot.caches.map(cacheCells), width));
 	}
 	out.push('');
 	out.push(snapshot.alerts.length === 0 ? 'no active alerts' : snapshot.alerts.map(alertLine).join('\n'));
@@ -79,11 +100,34 @@ function alertLine(alert: AlertData): string {
 	return `ALERT ${alert.rule} ${alert.subject}: ${alert.message} (since ${new Date(alert.since).toISOString()})`;
 }
 
-/** Left-aligns the first column, right-aligns the others. */
-function table(header: string[], rows: string[][]): string {
+/**
+ * The host's event-loop delay has samples: the sampler reports all zeros (or nothing) until its histogram has
+ * recorded a delay, which is "not sampled", not a 0 µs loop.
+ */
+function sampledLoop(loop: EventLoopStats | null): loop is EventLoopStats {
+	return loop !== null && (loop.p50Ms > 0 || loop.p99Ms > 0 || loop.maxMs > 0);
+}
+
+/** The narrowest the first column gets when fitting a width. */
+const MIN_NAME_WIDTH = 12;
+const GAP = 2;
+
+/**
+ * Left-aligns the first column, right-aligns the others. With `width`, the first column is shortened (in
+ * the middle) so that each line fits, down to {@link MIN_NAME_WIDTH} characters.
+ */
+function table(header: string[], rows: string[][], width?: number): string {
 	const widths = header.map((title, column) => Math.max(title.length, ...rows.map(row => (row[column] ?? '').length)));
+	if (width !== undefined && Number.isFinite(width)) {
+		const others = widths.slice(1).reduce((sum, value) => sum + value + GAP, 0);
+		const room = Math.max(MIN_NAME_WIDTH, header[0]!.length, Math.floor(width) - others);
+		if (widths[0]! > room) {
+			widths[0] = room;
+			rows = rows.map(row => [middleEllipsis(row[0] ?? '', room), ...row.slice(1)]);
+		}
+	}
 	const line = (cells: string[]) =>
-		cells.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!))).join('  ').trimEnd();
+		cells.map((cell, column) => (column === 0 ? cell.padEnd(widths[column]!) : cell.padStart(widths[column]!))).join(' '.repeat(GAP)).trimEnd();
 	return [line(header), ...rows.map(line)].join('\n');
 }
 
