@@ -9,6 +9,7 @@ import {createInterface} from 'node:readline';
 import {test} from 'node:test';
 import {fileURLToPath} from 'node:url';
 import type {PluginSummary} from 'perftop';
+import {runDemo} from '../../source/commands/demo.js';
 import {TSX_LOADER, tempDir, watch} from '../test/helpers/host-process.js';
 
 const HOST = fileURLToPath(new URL('host.ts', import.meta.url));
@@ -56,4 +57,28 @@ test('the Fastify shop serves its socket under its own load, hooks attributed to
 		if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
 		temp.remove();
 	}
+});
+
+test('perftop demo --example fastify starts this host, attaches to it, and stops it when the view quits', async () => {
+	let stdout = '';
+	let pid = 0;
+	let plugins: string[] = [];
+	const code = await runDemo(
+		{example: 'fastify', rate: 30, stdout: {write: (text: string) => ((stdout += text), true)}, stderr: {write: () => true}},
+		async socket => {
+			const watcher = watch(socket, 200);
+			try {
+				const snapshot = await watcher.until(latest => latest.plugins.some(plugin => plugin.name === 'catalog' && plugin.calls.count > 0), 30_000, 'catalog calls');
+				pid = snapshot.host.pid;
+				plugins = snapshot.plugins.map(plugin => plugin.name);
+			} finally {
+				watcher.close();
+			}
+			return 0;
+		},
+	);
+	assert.equal(code, 0);
+	assert.match(stdout, /^fastify shop: http:\/\/127\.0\.0\.1:\d+/m);
+	assert.ok(plugins.includes('@fastify/rate-limit') && plugins.includes('(app)'), plugins.join(', '));
+	assert.throws(() => process.kill(pid, 0), 'the host is gone after the view quit');
 });
