@@ -218,24 +218,29 @@ export function timingOf(wrapper: AnyFunction): TimedParts | undefined {
 	return partsOf.get(wrapper);
 }
 
-/** Keys a wrapper must not take over from the function it wraps. */
-const OWN_KEYS_KEPT = new Set<PropertyKey>(['prototype', 'arguments', 'caller']);
+/** Keys a wrapper keeps its own values of (a function's own `prototype` is for `new`, the others are legacy). */
+const WRAPPER_OWN_KEYS = new Set<PropertyKey>(['prototype', 'arguments', 'caller']);
 
 /**
  * Gives `wrapper` what frameworks read on `fn`: its own properties and symbols (with their descriptors, so
  * `name` and `length` too) and its prototype (so the wrapper of an `async function` is an AsyncFunction).
+ * What cannot be copied (a proxy's traps refusing) is reported as a `plugin-wrap` fault; the wrapper still times.
  */
 function lookAlike(wrapper: AnyFunction, fn: AnyFunction, faults: FaultSink): void {
-	for (const key of Reflect.ownKeys(fn)) {
-		if (OWN_KEYS_KEPT.has(key)) continue;
-		try {
-			Object.defineProperty(wrapper, key, Object.getOwnPropertyDescriptor(fn, key)!);
-		} catch (error) {
-			reportFault(faults, 'wrap', error);
+	try {
+		for (const key of Reflect.ownKeys(fn)) {
+			if (WRAPPER_OWN_KEYS.has(key)) continue;
+			try {
+				Object.defineProperty(wrapper, key, Object.getOwnPropertyDescriptor(fn, key)!);
+			} catch (error) {
+				reportFault(faults, 'plugin-wrap', error);
+			}
 		}
+		const prototype = Object.getPrototypeOf(fn) as object | null;
+		if (Object.getPrototypeOf(wrapper) !== prototype) Object.setPrototypeOf(wrapper, prototype);
+	} catch (error) {
+		reportFault(faults, 'plugin-wrap', error);
 	}
-	const prototype = Object.getPrototypeOf(fn) as object | null;
-	if (Object.getPrototypeOf(wrapper) !== prototype) Object.setPrototypeOf(wrapper, prototype);
 }
 
 /**
