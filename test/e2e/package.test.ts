@@ -120,6 +120,16 @@ describe('the packed package in a fresh project', {timeout: SETUP_TIMEOUT_MS * 2
 		assert.equal(existsSync(join(cjs, 'node_modules', 'perftop', 'dist', 'index.js')), true);
 	});
 
+	test('the installed perftop command answers --help; its demo says it needs a checkout and exits 1', async () => {
+		const bin = join(cjs, 'node_modules', '.bin', 'perftop');
+		const {stdout} = await sh(bin, ['--help'], cjs);
+		assert.match(stdout, /perftop --attach <socket>/);
+		const demo = await sh(bin, ['demo', '--headless'], cjs, 30_000).then(() => null, (error: {code?: number; stdout?: string; stderr?: string}) => error);
+		assert.ok(demo, 'perftop demo fails outside a checkout');
+		assert.equal(demo.code, 1);
+		assert.match(`${demo.stdout}${demo.stderr}`, /checkout/, 'it names what it needs');
+	});
+
 	test('require() loads every entry in the CommonJS project', {skip: requireEsm ? false : `require() of ES modules needs Node >= 20.19 (this is ${process.version})`}, async () => {
 		const code = ENTRIES.map(([entry]) => `console.log(${JSON.stringify(entry)}, Object.keys(require(${JSON.stringify(entry)})).length);`).join('\n');
 		writeFileSync(join(cjs, 'require-all.js'), code);
