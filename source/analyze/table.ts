@@ -44,6 +44,9 @@ export function middleEllipsis(text: string, max: number): string {
 	return `${text.slice(0, head)}…${text.slice(text.length - (max - 1 - head))}`;
 }
 
+/** Characters an ellipsis must save for a widened column to be shortened at all. */
+const NEARLY_WHOLE = 8;
+
 /**
  * The smallest width from `max` up at which the middle-ellipsis forms of `texts` are as distinct as the
  * texts themselves (at worst the longest text's length).
@@ -52,8 +55,10 @@ function distinctWidth(texts: string[], max: number): number {
 	const longest = texts.reduce((length, text) => Math.max(length, text.length), 0);
 	const distinct = new Set(texts).size;
 	let width = Math.min(max, longest);
+	if (width === longest) return width;
 	while (width < longest && new Set(texts.map(text => middleEllipsis(text, width))).size < distinct) width = Math.min(longest, width + Math.max(4, Math.ceil(width / 4)));
-	return width;
+	// Widened to nearly the full length: an ellipsis would save next to nothing, show the names whole.
+	return width !== Math.min(max, longest) && longest - width <= NEARLY_WHOLE ? longest : width;
 }
 
 /** Milliseconds for a table cell: 3 significant digits, '-' for none. */

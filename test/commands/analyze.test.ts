@@ -8,6 +8,7 @@ import {gzipSync} from 'node:zlib';
 import {analyzeInputs} from '../../source/analyze/analyze.js';
 import {AnalyzeExit, runAnalyze, type AnalyzeCommandOptions} from '../../source/commands/analyze.js';
 import type {AnalysisResult} from '../../source/analyze/result.js';
+import {middleEllipsis} from '../../source/analyze/table.js';
 
 const fixtures = join(dirname(fileURLToPath(import.meta.url)), '..', 'fixtures', 'logs');
 const T = Date.UTC(2025, 0, 1, 12);
@@ -188,4 +189,46 @@ test('past the series cap, further series fold into one (other) row and the resu
 			['b', 2],
 		],
 	);
+});
+
+test('analyze on a missing file prints only the error and exits 2; with another readable input it reports and exits 3', async t => {
+	const missing = join(tempDir(t), 'missing.log');
+	const alone = await run({inputs: [missing]});
+	assert.equal(alone.code, AnalyzeExit.usage);
+	assert.equal(alone.out, '', 'no empty report');
+	assert.equal(alone.err, `perftop analyze: ${missing}: no such file or directory\n`);
+	const compared = await run({inputs: [], compare: [missing, fixtures]});
+	assert.equal(compared.code, AnalyzeExit.usage);
+	assert.equal(compared.out, '');
+	assert.match(compared.err, /missing\.log: no such file or directory/);
+	const mixed = await run({inputs: [missing, fixtures]});
+	assert.equal(mixed.code, AnalyzeExit.inputProblem);
+	assert.match(mixed.out, /auth\s+login\s+20/);
+});
+
+test('long names stay distinguishable in the report and the comparison: shortened in the middle, widened where they would read alike', async t => {
+	const dir = tempDir(t);
+	const statuses = ['pending', 'paid', 'shipped', 'delivered', 'cancelled', 'refunded', 'on-hold', 'failed', 'returned', 'archived'];
+	const sql = (status: string) => `SELECT * FROM orders WHERE status = '${status}' ORDER BY created_at DESC LIMIT 50`;
+	const lines = statuses.map(status => JSON.stringify({level: 30, time: T, pid: 1, perftop: 1, ev: 'summary', op: sql(status), plugin: 'db', kind: 'hook', from: T - 1000, count: 30, errors: 0, slow: 0, totalMs: 1, minMs: 0.001, maxMs: 0.001, h: [1000, 30]}));
+	// Ten names that differ only in the middle, and one that differs only at its end.
+	lines.push(JSON.stringify({level: 30, time: T, pid: 1, perftop: 1, ev: 'summary', op: `${sql('paid')} OFFSET 100`, plugin: 'db', kind: 'hook', from: T - 1000, count: 30, errors: 0, slow: 0, totalMs: 1, minMs: 0.001, maxMs: 0.001, h: [1000, 30]}));
+	writeFileSync(join(dir, 'a.log'), lines.join('\n') + '\n');
+	const {out} = await run({inputs: [join(dir, 'a.log')]});
+	const hooks = out.split('Hooks and operations\n')[1]!.split('\n\n')[0]!.split('\n').slice(2).filter(line => line.trim() !== '');
+	assert.equal(hooks.length, 11);
+	const names = hooks.map(line => line.trim().split(/\s{2,}/)[1]!);
+	assert.equal(new Set(names).size, 11, `every row reads differently:\n${names.join('\n')}`);
+	for (const status of statuses) assert.ok(names.some(name => name.includes(status)), `${status} is visible`);
+	assert.ok(names.every(name => name.startsWith('SELECT * FROM orders')), 'the start is kept');
+
+	const compared = await run({inputs: [], compare: [join(dir, 'a.log'), join(dir, 'a.log')], minCalls: 1, threshold: 1000});
+	assert.equal(compared.code, AnalyzeExit.ok);
+});
+
+test('middleEllipsis keeps the start and the end', () => {
+	assert.equal(middleEllipsis('abcdefghij', 10), 'abcdefghij');
+	assert.equal(middleEllipsis('abcdefghijkl', 7), 'abc…jkl');
+	assert.equal(middleEllipsis('abcdefghijkl', 6), 'abc…kl');
+	assert.equal(middleEllipsis('abcdefghijkl', 1), '…');
 });
