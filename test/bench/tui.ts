@@ -9,16 +9,24 @@
  *   frame is the reference; Ink's own frame assembly (without fast-output.ts) is printed for comparison.
  * - tui-cpu: CPU of the real perftop process (the build: node dist/cli.js, in tmux at 200x60) attached at 1 Hz
  *   to a host in this process serving 200 plugins, from /proc/<pid>/stat over 20 s (8 s with --quick).
- * - tui-rss: RSS of that same process at the end.
+ * - tui-rss: RSS of that same process, the median of one reading a second over those 20 s (the heap's
+ *   collections move it up and down by a few MB; the largest reading is printed beside it).
+ * - tui-rss-over-ink-floor: that RSS minus the ink floor, the RSS of a process that only imports react and ink
+ *   (production build, as the live view loads them), a few seconds after; the median of three such processes
+ *   started in the same run. Node, Ink and React cost what they cost: this is what perftop adds to them.
+ * Where tmux or /proc is missing, the three live goals are reported as not measured.
+ * PERFTOP_BENCH_TUI=frames or =live runs one half (while working on it); the other half's goals are then
+ * reported as not measured.
  */
 import {execFileSync} from 'node:child_process';
-import {mkdtempSync, readFileSync, rmSync} from 'node:fs';
+import {mkdtempSync, rmSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {performance} from 'node:perf_hooks';
 import {PerformanceMonitor} from '../../source/index.js';
 import {hasTmux, startTmux} from '../helpers/tmux.js';
-import {median, type BenchContext, type BenchSection} from './harness.js';
+import {measurePart, median, type BenchContext, type BenchSection, type GoalSpec} from './harness.js';
+import {procCpuTicks, procRss, ticksPerSecond} from './proc.js';
 
 const root = join(import.meta.dirname, '..', '..');
 
@@ -47,22 +55,36 @@ function frameTimes(context: BenchContext, width: number, height: number, option
 	return {wall: median(run.roundMedians), cpu: median(run.cpuMedians), reference: median(run.reference), bytes: run.bytesPerFrame, heapGrowth: run.heapGrowthPer1000Frames};
 }
 
-function procTicks(pid: number): number {
-	const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-	const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-	return Number(fields[11]) + Number(fields[12]);
+const FRAME_GOALS: readonly GoalSpec[] = [{id: 'tui-frame-ms', limit: 8, unit: ' ms'}];
+const LIVE_GOALS: readonly GoalSpec[] = [
+	{id: 'tui-cpu', limit: 3, unit: ' %'},
+	{id: 'tui-rss', limit: 100, unit: ' MB'},
+	{id: 'tui-rss-over-ink-floor', limit: 15, unit: ' MB'},
+];
+
+/** Runs in the floor process: React (production) and Ink imported, nothing else; prints RSS after a while. */
+const INK_FLOOR = `
+process.env.NODE_ENV = 'production';
+await import('react');
+await import('ink');
+setTimeout(() => process.stdout.write(String(process.memoryUsage.rss())), 3000);
+`;
+
+/** RSS of a process that only imports react and ink (see the file header), bytes. */
+function inkFloorRss(): number {
+	const output = execFileSync(process.execPath, ['--input-type=module', '-e', INK_FLOOR], {cwd: root, encoding: 'utf8', env: {...process.env, NODE_OPTIONS: ''}, timeout: 60_000});
+	return Number(output.trim());
 }
 
-function procRss(pid: number): number {
-	const match = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
-	return Number(match?.[1] ?? Number.NaN) * 1024;
+interface LiveCost {
+	cpuPercent: number;
+	/** RSS readings, one a second, bytes. */
+	rss: number[];
 }
 
-async function liveCost(context: BenchContext): Promise<{cpuPercent: number; rss: number} | null> {
-	if (!hasTmux() || process.platform !== 'linux') {
-		context.log('tmux or /proc not available: tui-cpu and tui-rss skipped');
-		return null;
-	}
+async function liveCost(context: BenchContext): Promise<LiveCost | string> {
+	if (!hasTmux()) return 'tmux is not installed';
+	if (procRss(process.pid) === null) return '/proc cannot be read here';
 	const dir = mkdtempSync(join(tmpdir(), 'ptb-'));
 	const socket = join(dir, 'h.sock');
 	const monitor = new PerformanceMonitor({name: 'bench-200', socket, samplers: false, alerts: false});
@@ -83,14 +105,20 @@ async function liveCost(context: BenchContext): Promise<{cpuPercent: number; rss
 		await new Promise(resolve => setTimeout(resolve, 3000));
 		const pid = tui.panePid();
 		if (pid === null) throw new Error('tui bench: perftop exited');
-		const ticksPerSecond = Number(execFileSync('getconf', ['CLK_TCK'], {encoding: 'utf8'}).trim()) || 100;
 		const seconds = context.quick ? 8 : 20;
-		const startTicks = procTicks(pid);
+		const startTicks = procCpuTicks(pid);
 		const start = performance.now();
-		await new Promise(resolve => setTimeout(resolve, seconds * 1000));
-		const cpuSeconds = (procTicks(pid) - startTicks) / ticksPerSecond;
+		const rss: number[] = [];
+		for (let second = 1; second <= seconds; second++) {
+			await new Promise(resolve => setTimeout(resolve, start + second * 1000 - performance.now()));
+			const reading = procRss(pid);
+			if (reading === null) throw new Error('tui bench: perftop exited while measured');
+			rss.push(reading);
+		}
+		const endTicks = procCpuTicks(pid);
 		const wall = (performance.now() - start) / 1000;
-		return {cpuPercent: (cpuSeconds / wall) * 100, rss: procRss(pid)};
+		if (startTicks === null || endTicks === null) throw new Error('tui bench: perftop exited while measured');
+		return {cpuPercent: ((endTicks - startTicks) / ticksPerSecond() / wall) * 100, rss};
 	} finally {
 		tui.kill();
 		clearInterval(load);
@@ -99,27 +127,51 @@ async function liveCost(context: BenchContext): Promise<{cpuPercent: number; rss
 	}
 }
 
+async function frameGoals(context: BenchContext): Promise<void> {
+	const small = frameTimes(context, 80, 24);
+	const large = frameTimes(context, 200, 60);
+	const inkOwn = frameTimes(context, 200, 60, {inkAssembly: true, rounds: Math.min(3, context.rounds)});
+	context.row({name: 'one-line frame rerender (reference, wall)', value: large.reference, unit: 'ms'});
+	context.row({name: 'full 80x24 frame, 200 plugins: CPU', value: small.cpu, unit: 'ms'});
+	context.row({name: 'full 80x24 frame, 200 plugins: wall', value: small.wall, unit: 'ms', ratio: small.wall / small.reference});
+	context.row({name: 'full 200x60 frame, 200 plugins: CPU', value: large.cpu, unit: 'ms'});
+	context.row({name: 'full 200x60 frame, 200 plugins: wall', value: large.wall, unit: 'ms', ratio: large.wall / large.reference, note: `${Math.round(large.bytes)} B written per frame`});
+	context.row({name: "full 200x60 frame with Ink's own assembly/measure: CPU", value: inkOwn.cpu, unit: 'ms', ratio: inkOwn.cpu / large.cpu, note: 'ratio: to the frame above'});
+	context.goal({id: 'tui-frame-ms', measured: large.cpu, limit: 8, unit: ' ms', note: 'median CPU time of a full 200x60 frame, 200 plugins, snapshot to frame written'});
+}
+
+async function liveGoals(context: BenchContext): Promise<void> {
+	const live = await liveCost(context);
+	if (typeof live === 'string') {
+		for (const goal of LIVE_GOALS) context.notMeasured({...goal, reason: `${live}: the live perftop cannot be run`});
+		return;
+	}
+	const floor = median([inkFloorRss(), inkFloorRss(), inkFloorRss()]);
+	const mb = (bytes: number) => bytes / 1024 / 1024;
+	const rss = median(live.rss);
+	context.row({name: 'perftop CPU at 1 Hz, 200 plugins (node dist/cli.js, 200x60)', value: live.cpuPercent, unit: '%core'});
+	context.row({name: 'perftop RSS, median of one reading a second (node dist/cli.js)', value: mb(rss), unit: 'MB'});
+	context.row({name: 'perftop RSS, largest reading', value: mb(Math.max(...live.rss)), unit: 'MB'});
+	context.row({name: 'ink floor: RSS of a process importing react and ink only', value: mb(floor), unit: 'MB', note: 'median of 3 processes'});
+	context.goal({id: 'tui-cpu', measured: live.cpuPercent, limit: 3, unit: ' %', note: 'one core, /proc/<pid>/stat'});
+	context.goal({id: 'tui-rss', measured: mb(rss), limit: 100, unit: ' MB', note: `node dist/cli.js, median of ${live.rss.length} readings`});
+	context.goal({id: 'tui-rss-over-ink-floor', measured: mb(rss - floor), limit: 15, unit: ' MB', note: 'perftop RSS minus the ink floor, same run'});
+}
+
 /** The `tui` bench section. */
 export const section: BenchSection = {
 	name: 'tui',
 	description: 'TUI frame time with 200 plugins (production React), and CPU/RSS of a live perftop (dist build) at 1 Hz',
+	goals: [...FRAME_GOALS, ...LIVE_GOALS],
 	async run(context) {
-		const small = frameTimes(context, 80, 24);
-		const large = frameTimes(context, 200, 60);
-		const inkOwn = frameTimes(context, 200, 60, {inkAssembly: true, rounds: Math.min(3, context.rounds)});
-		context.row({name: 'one-line frame rerender (reference, wall)', value: large.reference, unit: 'ms'});
-		context.row({name: 'full 80x24 frame, 200 plugins: CPU', value: small.cpu, unit: 'ms'});
-		context.row({name: 'full 80x24 frame, 200 plugins: wall', value: small.wall, unit: 'ms', ratio: small.wall / small.reference});
-		context.row({name: 'full 200x60 frame, 200 plugins: CPU', value: large.cpu, unit: 'ms'});
-		context.row({name: 'full 200x60 frame, 200 plugins: wall', value: large.wall, unit: 'ms', ratio: large.wall / large.reference, note: `${Math.round(large.bytes)} B written per frame`});
-		context.row({name: "full 200x60 frame with Ink's own assembly/measure: CPU", value: inkOwn.cpu, unit: 'ms', ratio: inkOwn.cpu / large.cpu, note: 'ratio: to the frame above'});
-		context.goal({id: 'tui-frame-ms', measured: large.cpu, limit: 8, unit: ' ms', note: 'median CPU time of a full 200x60 frame, 200 plugins, snapshot to frame written'});
-		const live = await liveCost(context);
-		if (live) {
-			context.row({name: 'perftop CPU at 1 Hz, 200 plugins (node dist/cli.js, 200x60)', value: live.cpuPercent, unit: '%core'});
-			context.row({name: 'perftop RSS at the end (node dist/cli.js)', value: live.rss / 1024 / 1024, unit: 'MB'});
-			context.goal({id: 'tui-cpu', measured: live.cpuPercent, limit: 3, unit: ' %', note: 'one core, /proc/<pid>/stat'});
-			context.goal({id: 'tui-rss', measured: live.rss / 1024 / 1024, limit: 80, unit: ' MB', note: 'node dist/cli.js'});
+		const only = process.env['PERFTOP_BENCH_TUI'];
+		const parts: Array<[string, (context: BenchContext) => Promise<void>, readonly GoalSpec[]]> = [
+			['frames', frameGoals, FRAME_GOALS],
+			['live', liveGoals, LIVE_GOALS],
+		];
+		for (const [name, part, goals] of parts) {
+			if (only === undefined || only === name) await measurePart(context, goals, part);
+			else for (const goal of goals) context.notMeasured({...goal, reason: `PERFTOP_BENCH_TUI=${only} left this part out`});
 		}
 	},
 };
