@@ -1,9 +1,9 @@
 /**
- * PerftopClient: one connection to a host's socket, with reconnect and backoff, typed snapshots and events,
+ * PerftopClient: one connection to a host (its Unix socket, or over ssh: see transport.ts), with reconnect and backoff, typed snapshots and events,
  * and commands that resolve with their result (or reject with a ProtocolError: E_TIMEOUT, E_DISCONNECTED or
  * the host's code). No React here; the TUI feeds its state from the listeners.
  */
-import {createConnection, type Socket} from 'node:net';
+import type {Duplex} from 'node:stream';
 import {ErrorCode, ProtocolError} from '../../protocol/errors.js';
 import type {CommandName, HelloMessage, HostEvent} from '../../protocol/messages.js';
 import {DESTRUCTIVE_COMMANDS} from '../../protocol/messages.js';
@@ -13,11 +13,14 @@ import {MessageError, parseServerMessage} from '../../protocol/validate.js';
 import {PROTOCOL_VERSION} from '../../protocol/version.js';
 import {describeConnectError, incompatibility} from './greeting.js';
 import {Listeners} from './listeners.js';
+import {transportFor, type Transport} from './transport.js';
 
 /** Options of {@link PerftopClient}. */
 export interface ClientOptions {
-	/** The host's socket path. */
+	/** The host's socket path, or its `ssh://[user@]server[:port]/path` address; names the host in messages. */
 	path: string;
+	/** How to reach the host (default: from `path`, see {@link transportFor}). */
+	transport?: Transport;
 	/** Snapshot interval asked for on every (re)connect, ms (default 1000). */
 	intervalMs?: number;
 	/** Ask for periodic snapshots on connect (default true); one-shot tools pass false and use commands. */
@@ -49,13 +52,14 @@ interface Pending {
 
 /** A client of one host. Call connect(), add listeners, and close() when done. */
 export class PerftopClient {
-	readonly #options: Required<Omit<ClientOptions, 'backoffMs'>> & {backoffMs: {initial: number; max: number}};
+	readonly #options: Required<Omit<ClientOptions, 'backoffMs' | 'transport'>> & {backoffMs: {initial: number; max: number}};
+	readonly #transport: Transport;
 	readonly #statusListeners = new Listeners<ClientStatus>('status');
 	readonly #snapshotListeners = new Listeners<Snapshot>('snapshot');
 	readonly #eventListeners = new Listeners<HostEvent>('event');
 	readonly #pending = new Map<string, Pending>();
 	#status: ClientStatus = {state: 'closed'};
-	#socket: Socket | null = null;
+	#socket: Duplex | null = null;
 	#retryTimer: NodeJS.Timeout | null = null;
 	#helloTimer: NodeJS.Timeout | null = null;
 	#backoff: number;
@@ -75,6 +79,7 @@ export class PerftopClient {
 			readonly: options.readonly ?? false,
 			backoffMs: options.backoffMs ?? {initial: 250, max: 5000},
 		};
+		this.#transport = options.transport ?? transportFor(options.path);
 		this.#intervalMs = this.#options.intervalMs;
 		this.#subscribed = this.#options.subscribe;
 		this.#backoff = this.#options.backoffMs.initial;
@@ -159,7 +164,7 @@ export class PerftopClient {
 
 	#open(): void {
 		this.#setStatus({state: 'connecting'});
-		const socket = createConnection(this.#options.path);
+		const socket = this.#transport.open();
 		const decoder = new NdjsonDecoder({maxLineBytes: MAX_SERVER_LINE_BYTES});
 		let greeted = false;
 		this.#socket = socket;
@@ -229,7 +234,7 @@ export class PerftopClient {
 		socket.write(encodeLine(message));
 	}
 
-	#incompatible(socket: Socket, message: string): void {
+	#incompatible(socket: Duplex, message: string): void {
 		if (this.#socket !== socket) return;
 		this.#started = false;
 		this.#clearTimers();
@@ -238,7 +243,7 @@ export class PerftopClient {
 	}
 
 	/** The connection `socket` failed or closed: reject pending commands, then retry or stop. */
-	#fail(socket: Socket, error: string, code?: string): void {
+	#fail(socket: Duplex, error: string, code?: string): void {
 		if (this.#socket !== socket) return;
 		this.#drop(error);
 		if (!this.#started) return;
