@@ -3,7 +3,7 @@
 // and (with --build) compiles source/ to dist/ when dist is missing or older than the sources.
 import {spawnSync} from 'node:child_process';
 import {createHash} from 'node:crypto';
-import {existsSync, readFileSync, readdirSync, statSync, writeFileSync} from 'node:fs';
+import {existsSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync} from 'node:fs';
 import {join, dirname} from 'node:path';
 import {fileURLToPath} from 'node:url';
 
@@ -50,12 +50,36 @@ function newest(dir) {
 	return latest;
 }
 
+/**
+ * Removes what an earlier build left in dist/ for sources that are gone (a renamed or deleted module), so a
+ * checkout never packs or runs a stale file. Built files are `x.js` and `x.d.ts` for `x.ts` / `x.tsx`; the build
+ * writes no source maps, so any `.map` is an earlier build's.
+ */
+function dropStale(built, sources) {
+	for (const entry of readdirSync(built, {withFileTypes: true})) {
+		const path = join(built, entry.name);
+		if (entry.isDirectory()) {
+			dropStale(path, join(sources, entry.name));
+			if (readdirSync(path).length === 0) rmSync(path, {recursive: true});
+			continue;
+		}
+		if (entry.name.endsWith('.map')) {
+			rmSync(path);
+			continue;
+		}
+		const stem = /^(.*?)(\.d\.ts|\.js)$/.exec(entry.name)?.[1];
+		if (stem === undefined) continue;
+		if (!existsSync(join(sources, `${stem}.ts`)) && !existsSync(join(sources, `${stem}.tsx`))) rmSync(path);
+	}
+}
+
 if (wantBuild) {
 	const buildStamp = join(root, 'dist', '.build-stamp');
 	const sourceTime = Math.max(newest(join(root, 'source')), statSync(join(root, 'tsconfig.json')).mtimeMs, statSync(join(root, 'tsconfig.build.json')).mtimeMs);
 	if (!existsSync(buildStamp) || statSync(buildStamp).mtimeMs < sourceTime) {
 		console.error('perftop setup: building dist/ ...');
 		run(process.execPath, [join(root, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json']);
+		dropStale(join(root, 'dist'), join(root, 'source'));
 		writeFileSync(buildStamp, new Date().toISOString());
 	}
 }

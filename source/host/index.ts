@@ -10,3 +10,4 @@ export * from './alerts/index.js';
 /** Process and system sampling options (the `samplers` option of the monitor). */
 export type {SamplerOptions} from './samplers/index.js';
 export {FAULTS, type FaultInfo, type FaultKind, type FaultListener} from './faults/faults.js';
+export * from './exposition/index.js';
