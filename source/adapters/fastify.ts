@@ -68,7 +68,7 @@ const instrumentedApps = new WeakSet<object>();
  * Instruments a Fastify app: call it right after `Fastify()`, before any `register`. Every hook a plugin adds
  * (with `addHook`, or to route options from an `onRoute` hook) is timed under that plugin (op = the hook's name,
  * kind `hook`); every route's handler under the plugin that declared it (op `GET /orders/:id`, kind
- * `operation`); every plugin's register time (self time: plugins it registers are charged to themselves) and
+ * `hook`, so a plugin's handlers count in its share of hook time, TIME%, as its hooks do); every plugin's register time (self time: plugins it registers are charged to themselves) and
  * heap growth are its load; and one `request` series gets each request's `reply.elapsedTime`.
  *
  * Returns the undo: plugins and hooks registered after it are no longer wrapped. Fastify cannot remove hooks,
@@ -302,14 +302,14 @@ class FastifyInstrumentation {
 	}
 
 	/**
-	 * A route handler timed under `owner` as operation `op`: to its return, or its promise's settlement, or the
+	 * A route handler timed under `owner` as hook `op` (the plugin's own code, called by Fastify for each request): to its return, or its promise's settlement, or the
 	 * start of the first send-phase hook of its reply, whichever comes first.
 	 */
 	#timedHandler(fn: AnyFunction, op: string, owner: string): AnyFunction {
 		if (!this.#monitor.enabled) return fn;
 		const monitor = this.#monitor;
 		const inFlight = this.#handlerInFlight;
-		const timer = {plugin: owner, kind: 'operation'} as const;
+		const timer = {plugin: owner, kind: 'hook'} as const;
 		const wrapper = function (this: unknown, request: unknown, reply: object): unknown {
 			const end = monitor.startTimer(op, timer);
 			inFlight.set(reply, end);

@@ -84,6 +84,17 @@ describe('perftop/fastify', () => {
 		assert.ok((summary?.loadMs ?? -1) >= 0, 'register time recorded as load time');
 	});
 
+	test('a plugin whose route handler is slow has the largest share of time (TIME%), not 0', async () => {
+		const monitor = newMonitor();
+		const app = await buildApp(monitor, {handlerMs: 20});
+		for (let i = 0; i < 10; i++) assert.equal((await app.inject({url: `/orders/${i}`})).statusCode, 200);
+		await app.close();
+		const shares = monitor.getPerformanceSummary().plugins.map(plugin => [plugin.name, plugin.hookShare] as const);
+		const orders = shares.find(([name]) => name === 'orders')?.[1] ?? 0;
+		assert.ok(orders > 0.5, `the routes plugin holds most of the time: ${JSON.stringify(shares)}`);
+		for (const [name, share] of shares) if (name !== 'orders') assert.ok(share < orders, `${name} ${share} < orders ${orders}`);
+	});
+
 	test("the app's own hooks are (app), not the last plugin that this.pluginName names", async () => {
 		const monitor = newMonitor();
 		const app = Fastify();
