@@ -10,9 +10,12 @@ export type SocketPathState = {kind: 'socket'} | {kind: 'missing'; message: stri
 
 /**
  * Looks at `path` without connecting. `missing` and `other` carry a sentence for the user naming the path
- * and what it is; an unreadable path (permissions) counts as a socket, so that the connection says why.
+ * and what it is; an unreadable path (permissions) counts as a socket, so that the connection says why, and
+ * so does an address such as `ssh://server/path`, which is not a local path.
  */
 export function inspectSocketPath(path: string): SocketPathState {
+	// An address (ssh://server/path) names no local file: its transport reports what it finds.
+	if (/^[a-z][a-z\d+.-]*:\/\//i.test(path)) return {kind: 'socket'};
 	let stat: Stats;
 	try {
 		stat = statSync(path);
@@ -34,6 +37,6 @@ function missingMessage(path: string): string {
 	} catch {
 		// Reported below.
 	}
-	const where = parent?.isDirectory() ? '' : ` (${dirname(path)} does not exist either)`;
-	return `no socket at ${path}${where}; 'perftop list' shows the hosts on this machine`;
+	const where = parent?.isDirectory() ? '' : `, and ${dirname(path)} does not exist either`;
+	return `no host at ${path} (no such socket${where}); 'perftop list' shows the hosts on this machine`;
 }

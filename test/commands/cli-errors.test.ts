@@ -5,6 +5,7 @@ import {join} from 'node:path';
 import {test} from 'node:test';
 import {promisify} from 'node:util';
 import {perftopCommand, shellWord} from '../../source/commands/invocation.js';
+import {inspectSocketPath} from '../../source/commands/socket-path.js';
 import {tempDir} from '../helpers/host-process.js';
 
 const run = promisify(execFile);
@@ -42,7 +43,7 @@ test('the live view on a path that does not exist says so and exits 1 instead of
 	const started = Date.now();
 	const {code, stderr} = await perftop('--attach', missing);
 	assert.equal(code, 1);
-	assert.equal(stderr, `perftop: no socket at ${missing}; 'perftop list' shows the hosts on this machine\n`);
+	assert.equal(stderr, `perftop: no host at ${missing} (no such socket); 'perftop list' shows the hosts on this machine\n`);
 	// It waits a moment (1 s) for a restarting host to recreate its socket; generous bound for a loaded machine.
 	assert.ok(Date.now() - started < 60_000);
 	const file = join(dir, 'notes.txt');
@@ -79,4 +80,9 @@ test('hints name the command that works where perftop runs', t => {
 	assert.equal(perftopCommand({env, argv: ['node', '/app/node_modules/.bin/perftop'], execArgv: [], cwd: '/app'}), 'npx perftop', 'a project-local install is not on the PATH');
 	assert.equal(shellWord('/tmp/my dir/h.sock'), "'/tmp/my dir/h.sock'");
 	assert.equal(shellWord('/tmp/h.sock'), '/tmp/h.sock');
+});
+
+test('an ssh:// address is left to its transport, not checked as a local path', () => {
+	assert.deepEqual(inspectSocketPath('ssh://build@ci.example:2222/run/perftop/api.sock'), {kind: 'socket'});
+	assert.equal(inspectSocketPath('/no/such/dir/api.sock').kind, 'missing');
 });

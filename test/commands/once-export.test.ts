@@ -64,7 +64,7 @@ test('--once against a missing socket says so and exits 1', async t => {
 	const io = capture();
 	const path = join(tempDir(t), 'gone.sock');
 	assert.equal(await runOnce({socket: path, json: true, ...io}), 1);
-	assert.equal(io.complained(), `perftop: no socket at ${path}; 'perftop list' shows the hosts on this machine\n`);
+	assert.equal(io.complained(), `perftop: no host at ${path} (no such socket); 'perftop list' shows the hosts on this machine\n`);
 	assert.equal(io.printed(), '');
 });
 
