@@ -42,7 +42,8 @@ const help = `
     --json                 With --once: print the snapshot as JSON
     --out <file>           export: exact file to write      --force  export: overwrite it
     --format <f>           export: json, csv, openmetrics or prometheus (text 0.0.4); the text formats go to
-                           stdout unless --out is given
+                           stdout unless --out is given; csv (also for the e key) writes <name>.csv (series)
+                           and beside it <name>-plugins.csv and <name>-caches.csv
     --dir <dir>            list: socket directory            --clean  list: remove stale sockets (never a live one)
     --headless             demo: the host without the live view, until Ctrl-C, SIGTERM or SIGHUP (the host stops too)
     --socket <path>        demo: socket path (default: in the directory 'perftop list' reads)
@@ -50,6 +51,7 @@ const help = `
     --log-dir <dir>        demo: where the host writes its performance log (default: a new temporary
                            directory); the demo names it on exit, for 'perftop analyze <dir>'
     --example <name>       demo: orders (default) or fastify (a Fastify shop instrumented by perftop/fastify)
+    --help, -h             this help (perftop analyze --help for analyze's flags)     --version  the version
 
   Exit codes
     0    done (q, or the subcommand succeeded)
