@@ -68,11 +68,12 @@ const DEFERRED: Array<[string, RegExp]> = [
 	['date-fns', /\/node_modules\/date-fns\//],
 	['pidusage', /\/node_modules\/pidusage\//],
 	['the socket server', /\/host\/ipc\/socket-server\.ts$/],
+	['the system sampler', /\/host\/samplers\/system-sampler\.ts$/],
 	['the /proc system source', /\/host\/samplers\/proc-source\.ts$/],
 	['the cgroup reader', /\/host\/samplers\/cgroup\.ts$/],
 ];
 
-test("import 'perftop' loads no log writer, no socket server, no pidusage and no system source; a started monitor loads what it uses", () => {
+test("import 'perftop' loads no log writer, no socket server, no pidusage and no system sampling; a started monitor loads what it uses", () => {
 	const {imported, started} = loaded('proc');
 	assert.ok(imported.some(url => url.endsWith('/source/index.ts')), 'the child imported the sources');
 	for (const [name, pattern] of DEFERRED) {

@@ -1,6 +1,7 @@
 /**
  * Process and system sampling, off the hot path: one unref'd timer (the monitor never keeps the host
- * alive), fast while a client watches and slow otherwise. The system sampler runs only while watched.
+ * alive), fast while a client watches and slow otherwise. The system sampler runs only while watched, and
+ * its module is loaded then, not with the host library (bench row `host-import-ms`).
  */
 import type {ProcessSection, SystemSection} from '../../protocol/snapshot.js';
 import type {Faults} from '../faults/faults.js';
@@ -8,7 +9,7 @@ import type {HeapGrowthOptions} from './heap-growth.js';
 import type {MemoryBudgetOptions} from './memory-budget.js';
 import {ProcessSampler} from './process-sampler.js';
 import {defaultProcessSources, type ProcessSources} from './process-sources.js';
-import {SystemSampler, type SystemSamplerOptions} from './system-sampler.js';
+import type {SystemSampler, SystemSamplerOptions} from './system-sampler.js';
 
 /** Timer functions; tests pass fakes. The default unrefs every timer. */
 export interface SamplerTimers {
@@ -60,7 +61,8 @@ export class Samplers {
 	readonly #intervalMs: number;
 	readonly #idleIntervalMs: number;
 	readonly #process: ProcessSampler;
-	readonly #system: SystemSampler | null;
+	readonly #systemOptions: SystemSamplerOptions | null;
+	#system: SystemSampler | null = null;
 	readonly #listeners = new Set<SampleListener>();
 	#watched = false;
 	#running = false;
@@ -76,7 +78,7 @@ export class Samplers {
 		this.#idleIntervalMs = positive(options.idleIntervalMs, 10_000);
 		const sources = {...defaultProcessSources({pidusageMaxAgeMs: Math.max(60_000, this.#idleIntervalMs * 3), eventLoopResolutionMs: positive(options.eventLoopResolutionMs, 50)}), ...options.sources};
 		this.#process = new ProcessSampler(sources, {budget: options.budget, heapGrowth: options.heapGrowth}, faults, this.#now);
-		this.#system = options.system === false ? null : new SystemSampler(options.system ?? {}, faults, this.#now);
+		this.#systemOptions = options.system === false ? null : (options.system ?? {});
 	}
 
 	/** Starts sampling: a first sample right away, then one per interval. */
@@ -141,7 +143,7 @@ export class Samplers {
 	async #tick(): Promise<void> {
 		try {
 			await this.#process.sample();
-			if (this.#watched && this.#system) await this.#system.sample();
+			if (this.#watched && this.#systemOptions) await (this.#system ?? (await this.#loadSystem())).sample();
 		} catch (error) {
 			this.#faults.report('sampler', error);
 		}
@@ -154,6 +156,13 @@ export class Samplers {
 				this.#faults.report('sample-listener', error);
 			}
 		}
+	}
+
+	/** Creates the system sampler on the first watched sample (ticks never overlap: see sampleNow). */
+	async #loadSystem(): Promise<SystemSampler> {
+		const {SystemSampler} = await import('./system-sampler.js');
+		this.#system ??= new SystemSampler(this.#systemOptions ?? {}, this.#faults, this.#now);
+		return this.#system;
 	}
 
 	#schedule(delayMs: number): void {
