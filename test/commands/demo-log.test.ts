@@ -40,7 +40,7 @@ test('the demo serves its socket where perftop list looks, writes its performanc
 	const code = await runAnalyze({inputs: [logDir]}, {out: text => (report += text), err: () => {}});
 	assert.equal(code, 0, report);
 	assert.match(report, /records from 1 process/);
-	assert.match(report, /^  database\s+[1-9]/m, 'the orders plugins and their calls are in the report');
+	assert.match(report, /^ {2}database\s+[1-9]/m, 'the orders plugins and their calls are in the report');
 	const after = capture();
 	await runList({...after});
 	assert.doesNotMatch(after.printed(), new RegExp(socket.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')), 'the socket is gone with the demo');
