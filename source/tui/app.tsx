@@ -8,12 +8,14 @@ import type {MetricsExport} from '../protocol/snapshot.js';
 import {Screen} from './components/Screen.js';
 import type {HostConnection} from './host-connection.js';
 import {runEffect} from './effects.js';
+import type {ProcessSampler} from './client/process-usage.js';
 import {useHostFeed} from './hooks/use-host-feed.js';
+import {useHostUsage} from './hooks/use-host-usage.js';
 import {useStaleTick} from './hooks/use-stale-tick.js';
 import {useTerminalSize} from './hooks/use-terminal-size.js';
 import {detailRows, mainLayout} from './layout.js';
 import {interpretKey} from './state/keys.js';
-import {initialState, reducer, type AppState} from './state/reducer.js';
+import {DEFAULT_STALE_AFTER_MS, initialState, reducer, type AppState} from './state/reducer.js';
 import type {Theme} from './theme.js';
 
 /** Props of App. */
@@ -34,24 +36,36 @@ export interface AppProps {
 	now?: () => number;
 	/** Called when the user quits, just before the app unmounts. */
 	onQuit?: () => void;
+	/**
+	 * Reads the host process's CPU and RSS from outside while it does not respond (the live view passes pidusage's,
+	 * client/process-usage.ts); without it the screen only says how long the host has been silent.
+	 */
+	sampleProcess?: ProcessSampler;
 }
 
 /** Table rows on screen for the state's view, for paging keys. */
 export function pageRows(state: AppState, width: number, height: number): number {
 	if (state.view === 'detail') return detailRows(height);
+	if (state.view === 'cache') return 1;
 	const layout = mainLayout(width, height, state.snapshot, {notice: state.notice !== null});
 	return state.focus === 'caches' ? Math.max(1, layout.cacheRows) : layout.tableRows;
 }
 
+/** No snapshot for this long means the host is not responding: three intervals, at least 3 s. */
+export function staleAfter(intervalMs: number): number {
+	return Math.max(DEFAULT_STALE_AFTER_MS, 3 * intervalMs);
+}
+
 /** The app at a given size. */
-export function App({connection, socket, width, height, theme, readonly, intervalMs, exportFile, now = Date.now, onQuit}: AppProps) {
+export function App({connection, socket, width, height, theme, readonly, intervalMs, exportFile, now = Date.now, onQuit, sampleProcess}: AppProps) {
 	const {exit} = useApp();
 	const {isRawModeSupported} = useStdin();
-	const [state, dispatch] = useReducer(reducer, undefined, () => initialState(now()));
+	const [state, dispatch] = useReducer(reducer, undefined, () => initialState(now(), {staleAfterMs: staleAfter(intervalMs)}));
 	const latest = useRef(state);
 	latest.current = state;
 	useHostFeed(connection, dispatch, intervalMs, now);
 	useStaleTick(state, dispatch, now);
+	useHostUsage(state, dispatch, sampleProcess, now);
 	const onKey = useCallback(
 		(input: string, key: Parameters<Parameters<typeof useInput>[0]>[1]) => {
 			const current = latest.current;

@@ -35,6 +35,12 @@ export function ms(value: number | null | undefined): string {
 	return `${(value / 60_000).toFixed(1)}m`;
 }
 
+/** A duration in ms that always carries its unit: `0.4us`, `1.23ms`, `123ms`, `1.23s`, `2.1m` (a dash when not measured). */
+export function msWithUnit(value: number | null | undefined): string {
+	const text = ms(value);
+	return text === NONE || /[a-z]$/.test(text) ? text : `${text}ms`;
+}
+
 const BYTE_UNITS = ['B', 'K', 'M', 'G', 'T'];
 
 /** A byte count in at most 6 columns: `512B`, `12.3K`, `1.50M`, `-2.0M`. */

@@ -34,7 +34,7 @@ export type SpecialKey = 'upArrow' | 'downArrow' | 'pageUp' | 'pageDown' | 'home
 export type KeySpec = {char: string} | {special: SpecialKey} | {ctrl: string};
 
 /** Where a binding applies. */
-export type KeyScope = 'main' | 'detail' | 'help';
+export type KeyScope = 'main' | 'detail' | 'cache' | 'help';
 
 /** One row of the keymap. */
 export interface Binding {
@@ -51,8 +51,8 @@ export interface Binding {
 	destructive?: boolean;
 }
 
-const everywhere: KeyScope[] = ['main', 'detail', 'help'];
-const lists: KeyScope[] = ['main', 'detail'];
+const everywhere: KeyScope[] = ['main', 'detail', 'cache', 'help'];
+const lists: KeyScope[] = ['main', 'detail', 'cache'];
 
 /** The keymap. Order is the order of the key bar and the help screen. */
 export const KEYMAP: readonly Binding[] = [
@@ -62,7 +62,7 @@ export const KEYMAP: readonly Binding[] = [
 	{command: 'sort-prev', keys: [{char: '<'}, {char: ','}], description: 'sort by the column to the left', bar: 'Sort', scopes: ['main']},
 	{command: 'sort-next', keys: [{char: '>'}, {char: '.'}], description: 'sort by the column to the right', scopes: ['main']},
 	{command: 'sort-invert', keys: [{char: 'I'}], description: 'invert the sort order', bar: 'Invert', barOptional: true, scopes: ['main']},
-	{command: 'open', keys: [{special: 'return'}], description: "open the selected plugin's detail view", bar: 'Detail', scopes: ['main']},
+	{command: 'open', keys: [{special: 'return'}], description: "open the selected plugin's or cache's detail view", bar: 'Detail', scopes: ['main']},
 	{command: 'back', keys: [{special: 'escape'}], description: 'back to the list; clears an active filter', bar: 'Back', barOptional: true, scopes: everywhere},
 	{command: 'focus', keys: [{special: 'tab'}], description: 'move the selection between plugins and caches', bar: 'Panel', barOptional: true, scopes: ['main']},
 	{command: 'up', keys: [{special: 'upArrow'}, {char: 'k'}], description: 'select the row above', scopes: lists},

@@ -47,28 +47,70 @@ export interface MainLayout {
 	header: HeaderPlan;
 	/** Plugin rows (the table's column header not included). */
 	tableRows: number;
+	/** Rows of the operations panel (its title not included; 0: no panel). */
+	operationRows: number;
 	/** Cache rows (the panel's title not included). */
 	cacheRows: number;
-	/** Alert rows (the panel's title not included). */
+	/** Alert lines (the panel's title not included). */
 	alertRows: number;
+	/** Rows of the selected plugin's hooks panel (its title not included; 0: no panel). */
+	hookRows: number;
 	/** Whether a notice line is shown above the key bar. */
 	noticeLine: boolean;
 }
 
+/** What the main view's layout depends on besides the size and the snapshot. */
+export interface LayoutOptions {
+	notice: boolean;
+	/** Plugins in the table (after the filter); default: all of the snapshot's. */
+	plugins?: number;
+	/** Hooks of the selected plugin (a hooks panel is drawn on tall, wide terminals); default: none selected. */
+	hooks?: number | null;
+	/** Operations timed without a plugin; default: counted in the snapshot. */
+	operations?: number;
+	/** Lines the alerts would take at this width, each wrapped once at most; default: one per alert. */
+	alertLines?: number;
+}
+
+/** Terminals at least this tall get the larger panels and the selected plugin's hooks panel. */
+export const TALL = 36;
+/** Terminals at least this wide get the hooks panel (its columns need the room). */
+export const WIDE = 100;
+
 /**
  * Shares `height - 1` rows (Ink redraws the whole screen every frame when the output is as tall as the
- * terminal) between header, plugin table, caches, alerts, status line, notice line and key bar.
+ * terminal) between header, status line, plugin table, operations, caches, alerts, hooks of the selected plugin
+ * (tall, wide terminals), notice line and key bar. The plugin table takes what it needs and the hooks panel the
+ * rest, so a tall terminal shows more instead of blank rows.
  */
-export function mainLayout(width: number, height: number, snapshot: Snapshot | null, options: {notice: boolean}): MainLayout {
+export function mainLayout(width: number, height: number, snapshot: Snapshot | null, options: LayoutOptions): MainLayout {
 	const header = planHeader(width, height, snapshot);
 	const usable = height - 1;
-	const big = height >= 36;
+	const big = height >= TALL;
 	const caches = snapshot?.caches?.length ?? 0;
-	const alerts = snapshot?.alerts.length ?? 0;
+	const operations = options.operations ?? (snapshot ? countOperations(snapshot) : 0);
+	const alertLines = options.alertLines ?? snapshot?.alerts.length ?? 0;
 	const cacheRows = Math.min(caches, big ? 8 : 3);
-	const alertRows = Math.min(alerts, big ? 5 : 2);
-	const fixed = header.lines + 1 /* status */ + 1 /* table header */ + 1 + cacheRows + 1 + alertRows + 1 /* key bar */ + (options.notice ? 1 : 0);
-	return {header, tableRows: Math.max(1, usable - fixed), cacheRows, alertRows, noticeLine: options.notice};
+	const alertRows = Math.min(alertLines, big ? 6 : 2);
+	const operationRows = Math.min(operations, big ? 8 : 2);
+	const fixed =
+		header.lines + 1 /* status */ + 1 /* table header */ + (operationRows > 0 ? operationRows + 1 : 0) + 1 + cacheRows + 1 + alertRows + 1 /* key bar */ + (options.notice ? 1 : 0);
+	const rows = Math.max(1, usable - fixed);
+	const hooks = options.hooks ?? null;
+	if (!big || width < WIDE || hooks === null) return {header, tableRows: rows, operationRows, cacheRows, alertRows, hookRows: 0, noticeLine: options.notice};
+	const plugins = options.plugins ?? snapshot?.plugins.length ?? 0;
+	// The table keeps at least a few rows; the hooks panel at least one row and its title.
+	const tableRows = Math.max(Math.min(5, rows), Math.min(plugins, rows - 2 - Math.min(hooks, 8)));
+	const hookRows = rows - tableRows - 1;
+	if (hookRows < 1) return {header, tableRows: rows, operationRows, cacheRows, alertRows, hookRows: 0, noticeLine: options.notice};
+	return {header, tableRows, operationRows, cacheRows, alertRows, hookRows, noticeLine: options.notice};
+}
+
+/** Operations timed without a plugin in the snapshot. */
+export function countOperations(snapshot: Snapshot): number {
+	let operations = 0;
+	for (const series of snapshot.series) if (series.plugin === null) operations++;
+	return operations;
 }
 
 /** Rows of the detail view's hooks table. */

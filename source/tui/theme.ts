@@ -64,12 +64,16 @@ export const monoTheme: Theme = {
 
 /**
  * Picks the theme: monochrome when asked (`--no-color`), when NO_COLOR is set to anything non-empty
- * (no-color.org), or when TERM is `dumb`; colour otherwise.
+ * (no-color.org), when FORCE_COLOR is `0` or `false`, or when TERM is `dumb` (unless FORCE_COLOR asks for
+ * colour); colour otherwise. `CI` plays no part: a terminal in a CI-flavoured shell is still a terminal.
  */
 export function chooseTheme(env: NodeJS.ProcessEnv, options: {color?: boolean} = {}): Theme {
 	if (options.color === false) return monoTheme;
 	if (options.color === true) return colorTheme;
 	if (env['NO_COLOR'] !== undefined && env['NO_COLOR'] !== '') return monoTheme;
+	const force = env['FORCE_COLOR'];
+	if (force === '0' || force === 'false') return monoTheme;
+	if (force !== undefined) return colorTheme;
 	if (env['TERM'] === 'dumb') return monoTheme;
 	return colorTheme;
 }

@@ -90,7 +90,7 @@ describe('perftop --attach in a real terminal', {skip: hasTmux() ? false : 'tmux
 		assert.ok(frame.split('\n').filter(line => line !== '').length <= 23);
 
 		tui.send('c');
-		await tui.waitFor(f => f.includes('Clear all caches on the host?'), 'the clear question');
+		await tui.waitFor(f => f.includes('Clear all caches? y/a: yes'), 'the clear question');
 		assert.equal(users.size, 20, 'nothing is cleared before the answer');
 		tui.send('y');
 		await tui.waitFor(f => f.includes('cleared 1 cache: 20 entries removed'), 'the clear result');

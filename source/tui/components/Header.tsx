@@ -6,7 +6,7 @@
 import {Box, Text} from 'ink';
 import type {ReactNode} from 'react';
 import type {ProcessSection, Snapshot, SystemSection} from '../../protocol/snapshot.js';
-import {bytes, ms, padEnd, percent} from '../format.js';
+import {bytes, msWithUnit, padEnd, percent} from '../format.js';
 import type {HeaderPlan} from '../layout.js';
 import {CORE_METER_WIDTH} from '../layout.js';
 import type {History} from '../state/history.js';
@@ -34,9 +34,14 @@ function withSpark(meter: ReactNode, values: ArrayLike<number>, sparkWidth: numb
 	);
 }
 
+/** Sparkline width in a meter column `width` wide: a quarter of it, a third on wide terminals. */
+function sparkWidth(width: number): number {
+	return width >= 80 ? Math.floor(width / 3) : Math.min(24, Math.floor(width / 4));
+}
+
 function systemLines(system: SystemSection | null, history: History, plan: HeaderPlan, theme: Theme): ReactNode[] {
 	const width = plan.columnWidth;
-	const spark = Math.min(24, Math.floor(width / 4));
+	const spark = sparkWidth(width);
 	const meterWidth = width - (spark > 0 ? spark + 1 : 0);
 	if (system === null) {
 		return [<Text {...theme.text.dim}>{padEnd('System: not sampled yet', width)}</Text>];
@@ -102,7 +107,7 @@ function systemLines(system: SystemSection | null, history: History, plan: Heade
 
 function processLines(proc: ProcessSection | null, history: History, plan: HeaderPlan, theme: Theme): ReactNode[] {
 	const width = plan.columnWidth;
-	const spark = Math.min(24, Math.floor(width / 4));
+	const spark = sparkWidth(width);
 	const meterWidth = width - (spark > 0 ? spark + 1 : 0);
 	if (proc === null) return [<Text {...theme.text.dim}>{padEnd('Host process: not sampled yet', width)}</Text>];
 	const budget = proc.budgetRss;
@@ -114,7 +119,7 @@ function processLines(proc: ProcessSection | null, history: History, plan: Heade
 		withSpark(<Meter label="RSS" ratio={rssRatio} text={rssText} width={meterWidth} theme={theme} style={rssRatio !== null && rssRatio >= 1 ? theme.meter.high : undefined} />, history.rss.values, spark, theme, budget ?? undefined),
 		withSpark(<Meter label="Heap" ratio={proc.heapUsed / Math.max(1, proc.heapTotal)} text={`${bytes(proc.heapUsed)}/${bytes(proc.heapTotal)}`} width={meterWidth} theme={theme} />, history.heap.values, spark, theme, proc.heapTotal),
 		withSpark(
-			<Meter label="Loop" ratio={loopRatio} text={loop ? `p99 ${ms(loop.p99Ms)}ms max ${ms(loop.maxMs)}` : 'not sampled'} width={meterWidth} theme={theme} />,
+			<Meter label="Loop" ratio={loopRatio} text={loop ? `p99 ${msWithUnit(loop.p99Ms)} max ${msWithUnit(loop.maxMs)}` : 'not sampled'} width={meterWidth} theme={theme} />,
 			history.loopP99.values,
 			spark,
 			theme,

@@ -57,6 +57,16 @@ export function hookRowText(hook: SeriesSummary, width: number): string {
 	return `  ${padEnd(hook.op, hookNameWidth(width))} ${HOOK_COLUMNS.map(column => padStart(column.text(hook), column.width)).join(' ')} `;
 }
 
+/** Width of the trend sparkline after a hook's row in a view `width` columns wide. */
+export function hookTrendWidth(width: number): number {
+	return Math.max(4, width - 2 - hookNameWidth(width) - 1 - FIXED - 1);
+}
+
+/** The hooks table's column header (`more` follows HOOK, e.g. a range). */
+export function hookHeaderText(width: number, more: string): string {
+	return `  ${padEnd(`HOOK${more}`, hookNameWidth(width))} ${HOOK_COLUMNS.map(column => padStart(column.title, column.width)).join(' ')} ${padEnd('P99 TREND', hookTrendWidth(width))}`;
+}
+
 function trendLine(label: string, values: ArrayLike<number>, width: number, last: string, theme: Theme) {
 	const labelWidth = 10;
 	const sparkWidth = Math.max(4, width - labelWidth - last.length - 2);
@@ -80,9 +90,9 @@ export function PluginDetail({plugin, history, width, rows, top, theme}: PluginD
 	const third = `  calls ${count(calls.count)}  errors ${count(calls.errors)} (${percent(errorRatio(plugin))})  p50/p95/p99/max ${[calls.p50Ms, calls.p95Ms, calls.p99Ms, calls.maxMs].map(ms).join('/')} ms  share ${percent(plugin.hookShare)}`;
 	const top0 = Math.max(0, Math.min(top, plugin.hooks.length - rows));
 	const hooks = plugin.hooks.slice(top0, top0 + rows);
-	const trendWidth = Math.max(4, width - 2 - hookNameWidth(width) - 1 - FIXED - 1);
+	const trendWidth = hookTrendWidth(width);
 	const more = plugin.hooks.length > rows ? ` (${top0 + 1}-${top0 + hooks.length} of ${plugin.hooks.length})` : '';
-	const header = `  ${padEnd(`HOOK${more}`, hookNameWidth(width))} ${HOOK_COLUMNS.map(column => padStart(column.title, column.width)).join(' ')} ${padEnd('P99 TREND', trendWidth)}`;
+	const header = hookHeaderText(width, more);
 	return (
 		<Box flexDirection="column" height={rows + 7}>
 			<Text wrap="truncate-end" {...theme.heading}>

@@ -3,13 +3,15 @@
  * selected row is visible. A small own component rather than a generic table: it needs fixed-width columns,
  * a selection highlight, scrolling by window and one Text per row to stay cheap with hundreds of plugins.
  */
-import {Box, Text} from 'ink';
+import {Box, Text, Transform} from 'ink';
 import {memo} from 'react';
 import type {PluginSummary} from '../../protocol/snapshot.js';
-import {COLUMNS, errorRatio, nameWidth, type Column} from '../columns.js';
+import {errorRatio, nameWidth, trendWidth, visibleColumns, type Column} from '../columns.js';
 import {padEnd, padStart} from '../format.js';
+import type {PluginTrend} from '../state/history.js';
 import type {SortOrder} from '../state/rows.js';
 import type {Theme} from '../theme.js';
+import {sparkline} from './Sparkline.js';
 
 /** Props of PluginTable. */
 export interface PluginTableProps {
@@ -26,9 +28,11 @@ export interface PluginTableProps {
 	rows: number;
 	width: number;
 	sort: SortOrder;
-	/** Whether the selection is in this table (the highlight is dimmer otherwise). */
+	/** Whether the selection is in this table: only then its row carries the `>` marker. */
 	focused: boolean;
 	theme: Theme;
+	/** Per-plugin trends, for the TREND column of wide tables. */
+	trends?: Readonly<Record<string, PluginTrend>>;
 }
 
 function cell(column: Column, text: string, width: number): string {
@@ -44,19 +48,20 @@ export function headerParts(width: number, sort: SortOrder): [string, string, st
 	let before = '  ';
 	let sorted = '';
 	let after = '';
-	for (const [index, column] of COLUMNS.entries()) {
+	for (const [index, column] of visibleColumns(width).entries()) {
 		const text = (index === 0 ? '' : ' ') + cell(column, column.title, widthOf(column, width));
 		if (column.id === sort.column) sorted = text;
 		else if (sorted === '') before += text;
 		else after += text;
 	}
+	if (trendWidth(width) > 0) after += ' TREND calls/s';
 	return [before, sorted, padEnd(after, Math.max(0, width - before.length - sorted.length))];
 }
 
-/** One plugin's row as plain text (without the selection marker). */
+/** One plugin's row as plain text (without the selection marker and the trend). */
 export function rowText(plugin: PluginSummary, width: number): string {
 	let line = '';
-	for (const [index, column] of COLUMNS.entries()) line += (index === 0 ? '' : ' ') + cell(column, column.text(plugin), widthOf(column, width));
+	for (const [index, column] of visibleColumns(width).entries()) line += (index === 0 ? '' : ' ') + cell(column, column.text(plugin), widthOf(column, width));
 	return line;
 }
 
@@ -69,10 +74,12 @@ interface RowPlan {
 }
 
 function rowPlan(width: number): RowPlan {
+	const columns = visibleColumns(width);
 	const nameEnd = nameWidth(width);
-	const stateEnd = nameEnd + COLUMNS[1]!.width + 1;
-	const errorsStart = COLUMNS.slice(0, 9).reduce((sum, column) => sum + widthOf(column, width) + 1, 0) - 1;
-	const errorsEnd = errorsStart + COLUMNS[9]!.width + 1 + COLUMNS[10]!.width + 1;
+	const stateEnd = nameEnd + columns[1]!.width + 1;
+	const errorsIndex = columns.findIndex(column => column.id === 'errors');
+	const errorsStart = columns.slice(0, errorsIndex).reduce((sum, column) => sum + widthOf(column, width) + 1, 0) - 1;
+	const errorsEnd = errorsStart + columns[errorsIndex]!.width + 1 + columns[errorsIndex + 1]!.width + 1;
 	return {nameEnd, stateEnd, errorsStart, errorsEnd};
 }
 
@@ -96,9 +103,11 @@ interface RowProps {
 const Row = memo(function Row({text, state, failing, width, selected, focused, theme, last}: RowProps) {
 	const end = last ? '' : '\n';
 	if (selected) {
+		// Only the focused table marks its row with `>`: where the focus is shows without colour too.
+		const spark = trendWidth(width);
 		return (
 			<>
-				<Text {...(focused ? theme.selected : theme.text.emphasis)}>{`> ${padEnd(text, width - 2)}`}</Text>
+				<Text {...(focused ? theme.selected : theme.text.emphasis)}>{`${focused ? '>' : ' '} ${padEnd(text, width - 2 - (spark > 0 ? spark + 1 : 0))}`}</Text>
 				{end}
 			</>
 		);
@@ -119,8 +128,9 @@ const Row = memo(function Row({text, state, failing, width, selected, focused, t
 });
 
 /** Draws the table in exactly rows + 1 lines. */
-export function PluginTable({plugins, hasSnapshot, total, filter, selected, top, rows, width, sort, focused, theme}: PluginTableProps) {
+export function PluginTable({plugins, hasSnapshot, total, filter, selected, top, rows, width, sort, focused, theme, trends}: PluginTableProps) {
 	const [before, sorted, after] = headerParts(width, sort);
+	const spark = trendWidth(width);
 	const lines = [];
 	const shown = plugins.slice(top, top + rows);
 	for (const [index, plugin] of shown.entries()) {
@@ -140,6 +150,20 @@ export function PluginTable({plugins, hasSnapshot, total, filter, selected, top,
 	}
 	// One Text for all the rows: one text node for Ink to lay out, measure and draw instead of one per row.
 	let body = shown.length > 0 ? <Text wrap="truncate-end">{lines}</Text> : null;
+	if (body !== null && spark > 0) {
+		// The trends as a column of their own: blanks for Ink to measure, blocks put in per line (see Sparkline).
+		const texts = shown.map(plugin => sparkline(trends?.[plugin.name]?.rate.values ?? [], spark));
+		const blank = Array.from({length: shown.length}, () => ' '.repeat(spark)).join('\n');
+		body = (
+			<Box>
+				<Box width={width - spark - 1}>{body}</Box>
+				<Box width={1} />
+				<Transform transform={(line, index) => texts[index] ?? line}>
+					<Text {...theme.sparkline}>{blank}</Text>
+				</Transform>
+			</Box>
+		);
+	}
 	if (shown.length === 0) {
 		const message = !hasSnapshot
 			? 'waiting for the first snapshot from the host...'

@@ -32,6 +32,8 @@ export interface History {
 	loopP99: Ring;
 	elu: Ring;
 	plugins: Readonly<Record<string, PluginTrend>>;
+	/** Hit ratio of each cache of the latest snapshot (recent window, else since creation), 0..1. */
+	caches: Readonly<Record<string, Ring>>;
 }
 
 /** The trend of hook `op` of plugin `plugin`, if recorded. */
@@ -42,7 +44,7 @@ export function hookTrend(history: History, plugin: string, op: string): TrendHi
 /** Empty histories. */
 export function emptyHistory(capacity = HISTORY_CAPACITY): History {
 	const ring = emptyRing(capacity);
-	return {cpu: ring, memory: ring, rss: ring, heap: ring, loopP99: ring, elu: ring, plugins: Object.create(null) as Record<string, PluginTrend>};
+	return {cpu: ring, memory: ring, rss: ring, heap: ring, loopP99: ring, elu: ring, plugins: Object.create(null) as Record<string, PluginTrend>, caches: Object.create(null) as Record<string, Ring>};
 }
 
 const value = (x: number | null | undefined): number => (x === null || x === undefined ? Number.NaN : x);
@@ -73,6 +75,8 @@ export function recordSnapshot(history: History, snapshot: Snapshot): History {
 		const trend = pushTrend(previous, capacity, plugin.recent.rate, plugin.recent.p99Ms ?? plugin.calls.p99Ms);
 		plugins[plugin.name] = {rate: trend.rate, p99: trend.p99, hookTrends};
 	}
+	const caches = Object.create(null) as Record<string, Ring>;
+	for (const cache of snapshot.caches ?? []) caches[cache.name] = pushRing(history.caches[cache.name] ?? emptyRing(capacity), value(cache.recentHitRatio ?? cache.hitRatio));
 	return {
 		cpu: pushRing(history.cpu, value(system?.cpu?.totalPercent)),
 		memory: pushRing(history.memory, value(memory)),
@@ -81,5 +85,6 @@ export function recordSnapshot(history: History, snapshot: Snapshot): History {
 		loopP99: pushRing(history.loopP99, value(processSection?.eventLoop?.p99Ms)),
 		elu: pushRing(history.elu, value(processSection?.eventLoop?.utilization)),
 		plugins,
+		caches,
 	};
 }

@@ -38,6 +38,20 @@ function confirmKey(state: AppState, input: string, key: Key): KeyOutcome {
 	return {};
 }
 
+const COMMAND_WORDS = {export: 'export', 'clear-cache': 'clear caches', 'reset-metrics': 'reset metrics'} as const;
+
+/** Why a host command cannot run now (the connection is not up), and what happens next. */
+export function notConnectedText(command: keyof typeof COMMAND_WORDS, state: AppState): string {
+	const connection = state.connection;
+	const why =
+		connection.state === 'disconnected'
+			? `disconnected from the host, retrying in ${Math.max(0, Math.ceil((connection.retryInMs - (state.now - state.connectionAt)) / 1000))}s`
+			: connection.state === 'connecting'
+				? 'still connecting to the host'
+				: 'not connected to the host';
+	return `cannot ${COMMAND_WORDS[command]}: ${why}`;
+}
+
 /** What a key press does in `state`. */
 export function interpretKey(state: AppState, input: string, key: Key, options: KeyOptions): KeyOutcome {
 	if (key.ctrl && input === 'c') return {effect: {kind: 'quit'}};
@@ -50,6 +64,9 @@ export function interpretKey(state: AppState, input: string, key: Key, options: 
 	if (state.confirm) return confirmKey(state, input, key);
 	if (state.connection.state === 'incompatible') return input === 'q' ? {effect: {kind: 'quit'}} : {};
 	const command = resolveKey(input, key, state.view, {readonly: options.readonly});
+	if ((command === 'export' || command === 'clear-cache' || command === 'reset-metrics') && state.connection.state !== 'connected') {
+		return {action: {type: 'notice', notice: {level: 'error', text: notConnectedText(command, state)}}};
+	}
 	switch (command) {
 		case null:
 			return {};

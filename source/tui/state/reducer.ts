@@ -19,6 +19,14 @@ export interface Notice {
 	text: string;
 }
 
+/** The host process as the operating system reports it while the host sends nothing (see {@link unresponsiveFor}). */
+export interface HostUsage {
+	/** What was read, or why nothing was: `remote` (the host runs elsewhere), `gone` (no such process). */
+	state: 'sampled' | 'remote' | 'gone';
+	cpuPercent: number | null;
+	rss: number | null;
+}
+
 /** Everything the screen is drawn from. */
 export interface AppState {
 	connection: ConnectionStatus;
@@ -34,9 +42,10 @@ export interface AppState {
 	now: number;
 	paused: boolean;
 	history: History;
-	view: 'main' | 'detail' | 'help';
+	/** `detail`: a plugin's detail view; `cache`: a cache's. */
+	view: 'main' | 'detail' | 'cache' | 'help';
 	/** Where Esc/? leaves the help screen to. */
-	helpReturn: 'main' | 'detail';
+	helpReturn: 'main' | 'detail' | 'cache';
 	/** The plugin of the detail view. */
 	detail: string | null;
 	detailTop: number;
@@ -55,6 +64,12 @@ export interface AppState {
 	notice: Notice | null;
 	/** A command in flight (e.g. "exporting"). */
 	busy: string | null;
+	/** No snapshot for this long while connected means the host is not responding, ms. */
+	staleAfterMs: number;
+	/** The host process read from outside while it is not responding; null once snapshots arrive. */
+	hostUsage: HostUsage | null;
+	/** The cache of the cache detail view. */
+	cacheDetail: string | null;
 }
 
 /** Everything that changes the state. `rows` is how many table rows are on screen (for paging). */
@@ -71,10 +86,11 @@ export type Action =
 	| {type: 'confirm-open'; confirm: Confirm}
 	| {type: 'confirm-close'}
 	| {type: 'busy'; text: string | null}
-	| {type: 'notice'; notice: Notice | null};
+	| {type: 'notice'; notice: Notice | null}
+	| {type: 'host-usage'; usage: HostUsage; now: number};
 
 /** The state before anything arrived. */
-export function initialState(now = 0, options: {sort?: SortOrder} = {}): AppState {
+export function initialState(now = 0, options: {sort?: SortOrder; staleAfterMs?: number} = {}): AppState {
 	return {
 		connection: {state: 'connecting'},
 		connectionAt: now,
@@ -100,7 +116,23 @@ export function initialState(now = 0, options: {sort?: SortOrder} = {}): AppStat
 		cacheTop: 0,
 		notice: null,
 		busy: null,
+		staleAfterMs: options.staleAfterMs ?? DEFAULT_STALE_AFTER_MS,
+		hostUsage: null,
+		cacheDetail: null,
 	};
+}
+
+/** How long without a snapshot, while connected, before the host counts as not responding (default), ms. */
+export const DEFAULT_STALE_AFTER_MS = 3000;
+
+/**
+ * How long the connected host has sent no snapshot, ms, when that is at least `state.staleAfterMs` (its
+ * event loop is blocked or it is stopped); null while it responds, and while not connected or paused.
+ */
+export function unresponsiveFor(state: Pick<AppState, 'connection' | 'receivedAt' | 'now' | 'staleAfterMs' | 'paused'>): number | null {
+	if (state.connection.state !== 'connected' || state.receivedAt === null || state.paused) return null;
+	const silent = state.now - state.receivedAt;
+	return silent >= state.staleAfterMs ? silent : null;
 }
 
 /** Plugin names in table order for the state's snapshot, sort and filter. */
@@ -128,7 +160,7 @@ export function effectiveCache(state: AppState): string | null {
 
 function applySnapshot(state: AppState, snapshot: Snapshot, now: number): AppState {
 	const before = visibleNames(state);
-	const next: AppState = {...state, snapshot, pending: null, receivedAt: now, now, history: recordSnapshot(state.history, snapshot)};
+	const next: AppState = {...state, snapshot, pending: null, receivedAt: now, now, hostUsage: null, history: recordSnapshot(state.history, snapshot)};
 	const after = visibleNames(next);
 	if (state.selected !== null && !after.includes(state.selected)) {
 		// The selected plugin is gone: stay at the same position.
@@ -139,6 +171,10 @@ function applySnapshot(state: AppState, snapshot: Snapshot, now: number): AppSta
 	}
 	if (next.view === 'detail' && next.detail !== null && !snapshot.plugins.some(plugin => plugin.name === next.detail)) {
 		next.notice = {level: 'info', text: `plugin ${next.detail} is no longer reported by the host`};
+		next.view = 'main';
+	}
+	if (next.view === 'cache' && !cacheNames(next).includes(next.cacheDetail ?? '')) {
+		next.notice = {level: 'info', text: `cache ${next.cacheDetail} is no longer reported by the host`};
 		next.view = 'main';
 	}
 	const caches = cacheNames(next);
@@ -171,6 +207,7 @@ function navigate(state: AppState, command: Command, rows: number): AppState {
 				return Number.MAX_SAFE_INTEGER;
 		}
 	};
+	if (state.view === 'cache') return state;
 	if (state.view === 'detail') {
 		const hooks = state.snapshot?.plugins.find(plugin => plugin.name === state.detail)?.hooks.length ?? 0;
 		return {...state, detailTop: Math.max(0, Math.min(hooks - rows, step(state.detailTop)))};
@@ -191,7 +228,7 @@ function runCommand(state: AppState, command: Command, rows: number): AppState {
 	switch (command) {
 		case 'help':
 			if (state.view === 'help') return {...state, view: state.helpReturn};
-			return {...state, view: 'help', helpReturn: state.view === 'detail' ? 'detail' : 'main'};
+			return {...state, view: 'help', helpReturn: state.view};
 		case 'sort-prev':
 		case 'sort-next': {
 			const column = stepColumn(state.sort.column, command === 'sort-next' ? 1 : -1);
@@ -208,13 +245,16 @@ function runCommand(state: AppState, command: Command, rows: number): AppState {
 			if (state.focus === 'caches') return {...state, focus: 'plugins'};
 			return cacheNames(state).length > 0 ? {...state, focus: 'caches'} : {...state, notice: {level: 'info', text: 'no caches to select'}};
 		case 'open': {
-			if (state.focus === 'caches') return state;
+			if (state.focus === 'caches') {
+				const cache = effectiveCache(state);
+				return cache === null ? state : {...state, view: 'cache', cacheDetail: cache, selectedCache: cache};
+			}
 			const selected = effectiveSelection(state);
 			return selected === null ? state : {...state, view: 'detail', detail: selected, detailTop: 0, selected};
 		}
 		case 'back':
 			if (state.view === 'help') return {...state, view: state.helpReturn};
-			if (state.view === 'detail') return {...state, view: 'main'};
+			if (state.view === 'detail' || state.view === 'cache') return {...state, view: 'main'};
 			if (state.notice !== null) return {...state, notice: null};
 			if (state.filter !== '') return {...state, filter: ''};
 			if (state.focus === 'caches') return {...state, focus: 'plugins'};
@@ -295,5 +335,7 @@ export function reducer(state: AppState, action: Action): AppState {
 			return {...state, busy: action.text};
 		case 'notice':
 			return {...state, notice: action.notice};
+		case 'host-usage':
+			return unresponsiveFor({...state, now: action.now}) === null ? state : {...state, hostUsage: action.usage, now: action.now};
 	}
 }

@@ -3,14 +3,15 @@ import {describe, test} from 'node:test';
 import type {Key} from 'ink';
 import {interpretKey} from '../../../source/tui/state/keys.js';
 import {initialState, reducer, type AppState} from '../../../source/tui/state/reducer.js';
-import {snapshot} from '../fakes.js';
+import {hello, snapshot} from '../fakes.js';
 
 const none: Key = {upArrow: false, downArrow: false, leftArrow: false, rightArrow: false, pageDown: false, pageUp: false, home: false, end: false, return: false, escape: false, ctrl: false, shift: false, tab: false, backspace: false, delete: false, meta: false, super: false, hyper: false, capsLock: false, numLock: false};
 const key = (flags: Partial<Key> = {}): Key => ({...none, ...flags});
 const options = {readonly: false, rows: 10};
 
 function loaded(): AppState {
-	return reducer(initialState(), {type: 'snapshot', snapshot: snapshot(), now: 1});
+	const connected = reducer(initialState(), {type: 'status', status: {state: 'connected', hello: hello()}, now: 1});
+	return reducer(connected, {type: 'snapshot', snapshot: snapshot(), now: 1});
 }
 
 describe('interpretKey', () => {
@@ -46,8 +47,19 @@ describe('interpretKey', () => {
 	});
 
 	test('c says so when the host has no caches', () => {
-		const state = reducer(initialState(), {type: 'snapshot', snapshot: snapshot({caches: null}), now: 1});
+		const state = reducer(loaded(), {type: 'snapshot', snapshot: snapshot({caches: null}), now: 2});
 		assert.match(JSON.stringify(interpretKey(state, 'c', key(), options).action), /no caches/);
+	});
+
+	test('e, c and r while not connected say why instead of doing nothing', () => {
+		const down = reducer(loaded(), {type: 'status', status: {state: 'disconnected', error: 'ECONNREFUSED', retryInMs: 4000}, now: 1000});
+		for (const [input, what] of [['e', 'export'], ['c', 'clear caches'], ['r', 'reset metrics']] as const) {
+			const outcome = interpretKey({...down, now: 2000}, input, key(), options);
+			assert.equal(outcome.effect, undefined, 'nothing is sent');
+			assert.deepEqual(outcome.action, {type: 'notice', notice: {level: 'error', text: `cannot ${what}: disconnected from the host, retrying in 3s`}});
+		}
+		const connecting = reducer(initialState(), {type: 'snapshot', snapshot: snapshot(), now: 1});
+		assert.match(JSON.stringify(interpretKey(connecting, 'e', key(), options).action), /cannot export: still connecting to the host/);
 	});
 
 	test('q and Ctrl-C quit; e exports; keys are ignored while a command runs', () => {
