@@ -1,13 +1,16 @@
 /**
- * `perftop list [--dir <dir>] [--clean]`: the live hosts in the socket directory (name, pid, uptime, path);
+ * `perftop list [--dir <dir>] [--clean]`: the live hosts in the socket directory (name, pid, uptime, CPU and
+ * RSS of the process read from outside with pidusage, path); a host that listens but does not greet (its event
+ * loop is blocked) is listed as not responding, with its CPU and RSS, when its default socket name gives its pid;
  * stale sockets (nothing listening: a host was killed before it could remove its socket) are skipped and,
  * with --clean, removed. Whether a host is live is decided by connecting, never by its age or pid, and a
  * socket is removed only if it is still the very file that refused the connection.
  */
 import {lstatSync, readdirSync, unlinkSync} from 'node:fs';
-import {join} from 'node:path';
+import {basename, join} from 'node:path';
 import {defaultSocketDir} from '../host/ipc/paths.js';
 import {probeHost} from '../tui/client/probe.js';
+import {sampleWindow, type ProcessUsage} from '../tui/client/process-usage.js';
 import {duration, type CommandIo} from './once.js';
 
 /** Lists live hosts; resolves to the exit code (0, also when none is found). */
@@ -30,13 +33,20 @@ export async function runList({dir, clean = false, stdout = process.stdout, stde
 		return identity === null ? [] : [{path, identity}];
 	});
 	const probes = await Promise.all(sockets.map(async ({path, identity}) => ({path, identity, result: await probeHost(path)})));
+	// CPU and RSS of each host process, read from outside (like `pm2 ls`), so a host whose event loop is blocked
+	// and that cannot greet still shows what it is doing; its pid then comes from its default socket name.
+	const pids = probes.map(({path, result}) => (result.state === 'live' ? result.hello.host.pid : result.state === 'other' ? pidFromSocketName(path) : null));
+	const usages = await Promise.all(pids.map(pid => (pid === null ? null : sampleWindow(pid))));
 	const rows: string[][] = [];
 	let stale = 0;
 	let removed = 0;
-	for (const {path, identity, result} of probes) {
+	for (const [index, {path, identity, result}] of probes.entries()) {
+		const usage = usages[index] ?? null;
 		if (result.state === 'live') {
 			const {host} = result.hello;
-			rows.push([host.name, String(host.pid), duration(Date.now() - host.startedAt), path]);
+			rows.push([host.name, String(host.pid), duration(Date.now() - host.startedAt), ...usageCells(usage), path]);
+		} else if (result.state === 'other' && usage !== null) {
+			rows.push([`${basename(path, '.sock').replace(/-\d+$/, '')} (not responding)`, String(pids[index]), '-', ...usageCells(usage), path]);
 		} else if (result.state === 'stale') {
 			stale++;
 			if (clean && removeIfSame(path, identity)) removed++;
@@ -45,11 +55,23 @@ export async function runList({dir, clean = false, stdout = process.stdout, stde
 		}
 	}
 	if (rows.length === 0) stdout.write(`no live perftop hosts in ${where}\n`);
-	else stdout.write(table(['NAME', 'PID', 'UPTIME', 'SOCKET'], rows));
+	else stdout.write(table(['NAME', 'PID', 'UPTIME', 'CPU', 'RSS', 'SOCKET'], rows));
 	if (stale > 0) {
 		stdout.write(clean ? `removed ${removed} stale socket${removed === 1 ? '' : 's'}\n` : `${stale} stale socket${stale === 1 ? '' : 's'} skipped (remove with --clean)\n`);
 	}
 	return 0;
+}
+
+/** The CPU and RSS cells of a host: `12.5%`, `81.2 MB`; dashes when its process could not be read. */
+function usageCells(usage: ProcessUsage | null): [string, string] {
+	if (usage === null) return ['-', '-'];
+	return [`${usage.cpuPercent.toFixed(1)}%`, `${(usage.rss / 1024 / 1024).toFixed(1)} MB`];
+}
+
+/** The pid in a default socket name (`<name>-<pid>.sock`), or null. */
+function pidFromSocketName(path: string): number | null {
+	const match = /-(\d+)\.sock$/.exec(path);
+	return match ? Number(match[1]) : null;
 }
 
 /** The device and inode of the socket at `path`, or null when it is not a socket. */
