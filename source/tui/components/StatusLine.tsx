@@ -52,7 +52,7 @@ export function unresponsiveText(silentMs: number, usage: HostUsage | null, pid:
 	if (usage === null) return `${head}: reading its CPU and RSS...`;
 	if (usage.state === 'remote') return `${head} (it runs on another machine: no CPU/RSS from here)`;
 	if (usage.state === 'gone') return `${head}: no process ${pid ?? ''} on this machine any more`;
-	return `${head}: CPU ${Math.round(usage.cpuPercent ?? 0)} %, RSS ${sizeWords(usage.rss ?? 0)}`;
+	return `${head}: CPU ${usage.cpuPercent === null ? '...' : `${Math.round(usage.cpuPercent)} %`}, RSS ${usage.rss === null ? '-' : sizeWords(usage.rss)}`;
 }
 
 /** The connection part of the status line, and its style token. */

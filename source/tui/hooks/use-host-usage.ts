@@ -27,15 +27,23 @@ export function useHostUsage(state: AppState, dispatch: (action: Action) => void
 	useEffect(() => {
 		if (sampler === undefined) return;
 		let busy = false;
+		// Samples since the host stopped responding: the first one's CPU covers the whole life of the process
+		// (or nothing), so only later ones, one interval apart, are shown.
+		let samples = 0;
 		const timer = setInterval(() => {
 			const current = latest.current;
 			const time = now();
-			if (busy || current.connection.state !== 'connected' || unresponsiveFor({...current, now: time}) === null) return;
+			if (current.connection.state !== 'connected' || unresponsiveFor({...current, now: time}) === null) {
+				samples = 0;
+				return;
+			}
+			if (busy) return;
 			const host = current.snapshot?.host ?? current.connection.hello.host;
 			busy = true;
 			void readUsage(sampler, host.pid, host.hostname).then(usage => {
 				busy = false;
-				dispatch({type: 'host-usage', usage, now: now()});
+				samples++;
+				dispatch({type: 'host-usage', usage: samples === 1 && usage.state === 'sampled' ? {...usage, cpuPercent: null} : usage, now: now()});
 			});
 		}, HOST_USAGE_INTERVAL_MS);
 		timer.unref?.();
