@@ -1,16 +1,22 @@
 /**
  * One series: count, errors, sum, min, max and a log-linear histogram of durations (ns) since start or reset,
- * plus the recent window. Bounded memory: the histogram's counts cover only the range of buckets the durations
- * have reached, grown a power of two (32 buckets) at a time, so at most BUCKET_COUNT x 8 bytes, and the window
- * marks at most BUCKET_COUNT x 4 x slots bytes, grown the same way at rotations. Recording allocates only when a
- * duration lands outside the range seen so far (a few times in a series' life) and touches one histogram only.
+ * plus the recent window. Bounded memory, sized by the durations a series has seen rather than by its calls:
  *
- * The recent window is a ring of `slots` marks: at the start of each slot the lifetime histogram is copied
- * (modulo 2^32) into that slot's mark. The window's histogram is the lifetime histogram minus the mark of the
- * oldest slot still in the ring, so recording never pays for the window, and reading it costs one pass over
- * the buckets between the lifetime min and max (every non-zero bucket lies there). Marks are kept for that
- * bucket range only (outside it a mark is zero: the range only widens until a reset, which drops the marks).
- * A window bucket holds fewer than 2^32 calls, as the per-slot counters of a ring would.
+ * - Recording counts a call in `cur`, one byte per bucket (the calls of the current slot not yet flushed). The
+ *   byte wraps at 256 calls: that rare step adds 256 to a small side table (`carries`). Both arrays cover only
+ *   the range of buckets the durations have reached, grown 8 buckets at a time, so recording
+ *   allocates only when a duration lands outside the range seen so far (a few times in a series' life).
+ * - A flush (before any read, and at every rotation) adds `cur` and the carries into the lifetime counts
+ *   (Uint32, promoted to Float64 once a bucket passes 2^32 - 1 calls) and into the current slot's row, then
+ *   zeroes `cur`. Flushing is O(range) and happens at most once per read or rotation after new calls.
+ * - The recent window is a ring of `slots` rows: each holds the exact calls per bucket of one slot, encoded
+ *   sparse (only the buckets the slot touched; most entries take one byte, see encodeRow), in one byte buffer
+ *   ordered oldest to current. Rotating drops the oldest row. The window's histogram is the sum of the rows, so
+ *   it is exact: its percentiles carry the histogram's stated error (see protocol/histogram.ts), like the
+ *   lifetime's. Reading it costs one pass over the buckets between the lifetime min and max plus the rows.
+ *
+ * At most BUCKET_COUNT x (1 + 8) bytes of counts, and rows of a few bytes per touched bucket and slot: a series
+ * whose durations spread over seven decades stays within the `series-bytes` goal (test/bench/core.ts).
  *
  * Summaries are cached: the lifetime statistics until the next call or reset, the window's until the next
  * call, rotation or reset; an idle series costs nothing to summarize again.
@@ -51,10 +57,12 @@ export class Busy {
 export type SlowListener = (series: Series, ns: number) => void;
 
 const TWO_32 = 4294967296;
-/** Stands in for marks not allocated yet (the scan then reads none of it). */
-const NO_MARKS = new Uint32Array(0);
 /** Stands in for counts not allocated yet: every index is outside it. */
-const NO_COUNTS = new Float64Array(0);
+const NO_COUNTS: Uint32Array | Float64Array = new Uint32Array(0);
+/** Stands in for the current slot's byte counts before the first call. */
+const NO_CUR = new Uint8Array(0);
+/** Stands in for the window's rows before the first flush. */
+const NO_ROWS = new Uint8Array(0);
 
 /** The window's calls and errors, and its latency statistics (ms), as cached between changes. */
 interface WindowPart {
@@ -93,18 +101,25 @@ export class Series {
 	/** Asynchronous calls until the next one whose self time is measured. */
 	selfCountdown = 1;
 
-	/** Lifetime counts of buckets countsBase .. countsBase + counts.length - 1 (see the file comment). */
+	/** Calls of the current slot not flushed yet, bucket countsBase + i at i; a byte that wraps carries 256 (see #carry). */
+	#cur: Uint8Array = NO_CUR;
+	/** Lifetime counts as of the last flush, same buckets as #cur (see the file comment). */
 	#counts = NO_COUNTS;
 	#countsBase = 0;
-	/**
-	 * Lifetime bucket counts (mod 2^32) at the start of each slot, for buckets markLow .. markLow + markWidth - 1:
-	 * bucket b of slot s at s x markWidth + b - markLow. Null until a rotation finds a non-empty histogram.
-	 */
-	#marks: Uint32Array | null = null;
-	#markLow = 0;
-	#markWidth = 0;
+	/** Calls (multiples of 256) that wrapped a byte of #cur since the last flush, by bucket index; null while none did. */
+	#carries: Map<number, number> | null = null;
+	/** `count` at the last flush: nothing to flush while it is unchanged. */
+	#flushedCount = 0;
+	/** The window's rows (see encodeRow), oldest first; the last one is the current slot's. */
+	#rows: Uint8Array = NO_ROWS;
+	/** Bytes of #rows in use. */
+	#rowsUsed = 0;
+	/** Byte length of each row, oldest first. */
+	readonly #rowLengths: number[];
+	/** Rows in the ring, the current slot's included (1 .. slots). */
+	#rowCount = 1;
 	/** Lifetime errors at the start of each slot. */
-	readonly #markErrors: Float64Array;
+	readonly #markErrors: number[];
 	readonly #slotCount: number;
 	#slot = 0;
 	#rotations = 0;
@@ -122,7 +137,9 @@ export class Series {
 		this.kind = kind;
 		this.busy = busy;
 		this.#slotCount = Math.max(1, slots);
-		this.#markErrors = new Float64Array(this.#slotCount);
+		// Plain arrays: a typed array's own overhead is several times these few numbers.
+		this.#markErrors = new Array<number>(this.#slotCount).fill(0);
+		this.#rowLengths = new Array<number>(this.#slotCount).fill(0);
 	}
 
 	/**
@@ -137,9 +154,10 @@ export class Series {
 			if (ns < this.minNs) this.minNs = ns;
 			if (ns > this.maxNs) this.maxNs = ns;
 			const at = bucketIndex(ns) - this.#countsBase;
-			const counts = this.#counts;
-			if (at >= 0 && at < counts.length) counts[at]!++;
-			else this.#countOutside(at + this.#countsBase);
+			const cur = this.#cur;
+			if (at >= 0 && at < cur.length) {
+				if (++cur[at]! === 256) this.#carry(at);
+			} else this.#countOutside(at + this.#countsBase);
 			if (ns > this.slowNs) this.#reportSlow(ns);
 		} else this.#reportInvalid(ns);
 	}
@@ -152,9 +170,11 @@ export class Series {
 
 	/**
 	 * Lifetime bucket counts: entry i is bucket countsBase + i. Every non-zero bucket lies in it, and so does
-	 * low..high; other buckets are zero.
+	 * low..high; other buckets are zero. Uint32 until a bucket passes 2^32 - 1 calls, Float64 from then on.
+	 * Reading it flushes the calls recorded since the last read (see the file comment).
 	 */
-	get counts(): Float64Array {
+	get counts(): Uint32Array | Float64Array {
+		this.#flush();
 		return this.#counts;
 	}
 
@@ -163,21 +183,94 @@ export class Series {
 		return this.#countsBase;
 	}
 
-	/** Widens the counts to whole 32-bucket rows covering `index` too, then counts one call there. */
+	/** The byte of #cur at `at` wrapped: its 256 calls wait in the carries until the next flush. */
+	#carry(at: number): void {
+		const index = at + this.#countsBase;
+		const carries = (this.#carries ??= new Map());
+		carries.set(index, (carries.get(index) ?? 0) + 256);
+	}
+
+	/** Widens the counts to whole 8-bucket blocks covering `index` too, then counts one call there. */
 	#countOutside(index: number): void {
-		const old = this.#counts;
+		const oldCur = this.#cur;
+		const oldCounts = this.#counts;
 		const oldBase = this.#countsBase;
-		let low = index & ~31;
-		let end = Math.min(BUCKET_COUNT, (index | 31) + 1);
-		if (old.length > 0) {
+		let low = index & ~7;
+		let end = Math.min(BUCKET_COUNT, (index | 7) + 1);
+		if (oldCur.length > 0) {
 			low = Math.min(low, oldBase);
-			end = Math.max(end, oldBase + old.length);
+			end = Math.max(end, oldBase + oldCur.length);
 		}
-		const counts = new Float64Array(end - low);
-		if (old.length > 0) counts.set(old, oldBase - low);
-		counts[index - low]!++;
+		const width = end - low;
+		let cur: Uint8Array;
+		let counts: Uint32Array | Float64Array;
+		if (oldCounts instanceof Float64Array) {
+			counts = new Float64Array(width);
+			cur = new Uint8Array(width);
+		} else {
+			// One buffer for both: a typed array's own overhead is a sizeable part of a small series.
+			const buffer = new ArrayBuffer(width * 5);
+			counts = new Uint32Array(buffer, 0, width);
+			cur = new Uint8Array(buffer, width * 4, width);
+		}
+		if (oldCur.length > 0) {
+			cur.set(oldCur, oldBase - low);
+			counts.set(oldCounts, oldBase - low);
+		}
+		cur[index - low] = 1;
+		this.#cur = cur;
 		this.#counts = counts;
 		this.#countsBase = low;
+	}
+
+	/**
+	 * Adds the calls recorded since the last flush (#cur and the carries) into the lifetime counts and the
+	 * current slot's row, and zeroes #cur. Does nothing when no call came since.
+	 */
+	#flush(): void {
+		if (this.count === this.#flushedCount) return;
+		this.#flushedCount = this.count;
+		const low = this.low;
+		const high = this.high;
+		if (high < low) return; // only invalid durations: nothing in the histograms
+		let cur = this.#cur;
+		const base = this.#countsBase;
+		const carries = this.#carries;
+		this.#carries = null;
+		const last = this.#rowCount - 1;
+		const start = this.#rowsUsed - this.#rowLengths[last]!;
+		const merge = mergeScratch;
+		addRow(this.#rows, start, this.#rowsUsed, merge);
+		let counts = this.#counts;
+		for (let index = low; index <= high; index++) {
+			const at = index - base;
+			let calls = cur[at]!;
+			if (carries !== null) calls += carries.get(index) ?? 0;
+			if (calls === 0) continue;
+			cur[at] = 0;
+			merge[index]! += calls;
+			const total = counts[at]! + calls;
+			if (total >= TWO_32 && !(counts instanceof Float64Array)) {
+				// Past 2^32 - 1 calls: Float64 from now on, and #cur in a buffer of its own (see #countOutside).
+				counts = Float64Array.from(counts);
+				cur = cur.slice();
+				this.#counts = counts;
+				this.#cur = cur;
+			}
+			counts[at] = total;
+		}
+		const length = encodeRow(null, 0, merge, low, high);
+		if (start + length > this.#rows.length) this.#growRows(start + length);
+		encodeRow(this.#rows, start, merge, low, high);
+		this.#rowLengths[last] = length;
+		this.#rowsUsed = start + length;
+	}
+
+	/** Makes #rows hold at least `size` bytes (with room to spare, so rotations rarely allocate). */
+	#growRows(size: number): void {
+		const rows = new Uint8Array(size + (size >> 4) + 16);
+		rows.set(this.#rows.subarray(0, this.#rowsUsed));
+		this.#rows = rows;
 	}
 
 	/** Calls with a valid duration (the population of the histogram). */
@@ -225,39 +318,26 @@ export class Series {
 
 	/** Starts a new slot of the recent window, dropping the oldest. */
 	rotate(): void {
+		// The oldest row leaves before the current one takes its last calls, so the rows never hold more than
+		// the ring. With one slot, the current row is the oldest: it leaves once it has them.
+		if (this.#rowCount === this.#slotCount && this.#slotCount > 1) this.#dropOldest();
+		this.#flush();
+		if (this.#slotCount === 1) this.#dropOldest();
 		this.#slot = (this.#slot + 1) % this.#slotCount;
 		this.#rotations++;
 		this.#markErrors[this.#slot] = this.errors;
-		const low = this.low;
-		const high = this.high;
-		if (high < low) return;
-		if (low < this.#markLow || high >= this.#markLow + this.#markWidth) this.#widenMarks(low, high);
-		const marks = this.#marks!;
-		const counts = this.#counts;
-		const countsBase = this.#countsBase;
-		const base = this.#slot * this.#markWidth - this.#markLow;
-		// Lifetime buckets outside low..high are zero, and so is that part of any mark (see the file comment):
-		// copying the range is a full copy. Uint32 stores wrap mod 2^32.
-		for (let index = low; index <= high; index++) marks[base + index] = counts[index - countsBase]!;
+		this.#rowLengths[this.#rowCount] = 0;
+		this.#rowCount++;
 	}
 
-	/** Makes the marks cover low..high too (whole powers of two, so this happens a few times at most). */
-	#widenMarks(low: number, high: number): void {
-		const old = this.#marks;
-		const oldLow = this.#markLow;
-		const oldWidth = this.#markWidth;
-		let newLow = low & ~31;
-		let newEnd = Math.min(BUCKET_COUNT, (high | 31) + 1);
-		if (old !== null) {
-			newLow = Math.min(newLow, oldLow);
-			newEnd = Math.max(newEnd, oldLow + oldWidth);
-		}
-		const width = newEnd - newLow;
-		const marks = new Uint32Array(this.#slotCount * width);
-		if (old !== null) for (let slot = 0; slot < this.#slotCount; slot++) marks.set(old.subarray(slot * oldWidth, (slot + 1) * oldWidth), slot * width + oldLow - newLow);
-		this.#marks = marks;
-		this.#markLow = newLow;
-		this.#markWidth = width;
+	/** Drops the oldest row of the window. */
+	#dropOldest(): void {
+		const lengths = this.#rowLengths;
+		const dropped = lengths[0]!;
+		if (dropped > 0) this.#rows.copyWithin(0, dropped, this.#rowsUsed);
+		this.#rowsUsed -= dropped;
+		lengths.copyWithin(0, 1, this.#rowCount);
+		this.#rowCount--;
 	}
 
 	/** Zeroes everything in place (wrappers keep their reference to this series) and drops the arrays. */
@@ -273,11 +353,15 @@ export class Series {
 		this.selfNs = 0;
 		this.selfSamples = 0;
 		this.selfCountdown = 1;
+		this.#cur = NO_CUR;
 		this.#counts = NO_COUNTS;
 		this.#countsBase = 0;
-		this.#marks = null;
-		this.#markLow = 0;
-		this.#markWidth = 0;
+		this.#carries = null;
+		this.#flushedCount = 0;
+		this.#rows = NO_ROWS;
+		this.#rowsUsed = 0;
+		this.#rowLengths.fill(0);
+		this.#rowCount = 1;
 		this.#markErrors.fill(0);
 		this.#resets++;
 		this.#rotations++;
@@ -298,37 +382,29 @@ export class Series {
 	}
 
 	#windowScan(into: Float64Array, add: boolean): [number, number] {
-		const counts = this.#counts;
-		const countsBase = this.#countsBase;
-		const marks = this.#marks ?? NO_MARKS;
-		const markLow = this.#markLow;
-		const markEnd = markLow + this.#markWidth;
-		const oldest = (this.#slot + 1) % this.#slotCount;
-		const base = oldest * this.#markWidth - markLow;
+		this.#flush();
 		const high = this.high;
+		if (!add && high >= 0) into.fill(0, this.low, high + 1);
+		const rows = this.#rows;
+		const lengths = this.#rowLengths;
 		let count = 0;
-		for (let index = this.low; index <= high; index++) {
-			const total = counts[index - countsBase]!;
-			const mark = index >= markLow && index < markEnd ? marks[base + index]! : 0;
-			let value = total - mark;
-			if (total >= TWO_32) {
-				value = (total % TWO_32) - mark;
-				if (value < 0) value += TWO_32;
-			}
-			count += value;
-			if (add) into[index]! += value;
-			else into[index] = value;
+		let at = 0;
+		for (let row = 0; row < this.#rowCount; row++) {
+			const end = at + lengths[row]!;
+			count += addRow(rows, at, end, into);
+			at = end;
 		}
-		return [count, this.errors - this.#markErrors[oldest]!];
+		return [count, this.errors - this.#markErrors[(this.#slot + 1) % this.#slotCount]!];
 	}
 
+	/** Slots in the recent window's ring. */
 	get slotCount(): number {
 		return this.#slotCount;
 	}
 
 	/** Bytes held by this series' arrays. */
 	get bytes(): number {
-		return this.#counts.byteLength + (this.#marks?.byteLength ?? 0) + this.#markErrors.byteLength + 200;
+		return this.#counts.byteLength + this.#cur.byteLength + this.#rows.byteLength + (this.#rowLengths.length + this.#markErrors.length) * 8 + 200;
 	}
 
 	/** Lifetime statistics as plain data (a fresh object; the numbers are cached until the next call or reset). */
@@ -338,6 +414,7 @@ export class Series {
 
 	#lifeStats(): LatencyStats {
 		if (this.#life === null || this.#lifeCount !== this.count || this.#lifeResets !== this.#resets) {
+			this.#flush();
 			this.#life = latencyStats(this.#counts, this.count, this.errors, this.sumNs, this.minNs, this.maxNs, this.timedCount, this.low, this.high, this.#countsBase);
 			this.#lifeCount = this.count;
 			this.#lifeResets = this.#resets;
@@ -384,9 +461,86 @@ export class Series {
 
 	/** Summary plus the full histogram. */
 	export(windowMs: number): SeriesExport {
-		return {...this.summary(windowMs), histogram: toHistogramData(this.#counts, this.#countsBase), sumNs: this.sumNs};
+		return {...this.summary(windowMs), histogram: toHistogramData(this.counts, this.#countsBase), sumNs: this.sumNs};
 	}
 }
 
 /** Where a window is computed when the caller gives no array (summaries are built synchronously, one at a time). */
 const sharedScratch = new Float64Array(BUCKET_COUNT);
+
+/** Where a flush merges the current slot's row with the new calls (all zero between flushes). */
+const mergeScratch = new Float64Array(BUCKET_COUNT);
+
+/**
+ * Encodes buckets low..high of `from` as one row of the window (only the non-zero buckets, ascending) into
+ * `into` at `offset`, zeroing them in `from`; with `into` null, only measures. Returns the row's byte length.
+ * Each entry is its bucket's distance from the previous entry's (the first: from -1) and its calls: one byte
+ * 0ggggccc when the distance is 1..16 and the calls 1..8 (the common case of a spread series), else the byte
+ * 0x80 followed by both as base-128 varints (low digits first, high bit set on all but the last digit).
+ */
+function encodeRow(into: Uint8Array | null, offset: number, from: Float64Array, low: number, high: number): number {
+	let at = offset;
+	let previous = -1;
+	for (let index = low; index <= high; index++) {
+		const calls = from[index]!;
+		if (calls === 0) continue;
+		const gap = index - previous;
+		previous = index;
+		if (gap <= 16 && calls <= 8) {
+			if (into !== null) into[at] = ((gap - 1) << 3) | (calls - 1);
+			at++;
+		} else {
+			if (into !== null) into[at] = 0x80;
+			at = writeVarint(into, writeVarint(into, at + 1, gap), calls);
+		}
+		if (into !== null) from[index] = 0;
+	}
+	return at - offset;
+}
+
+/** Writes `value` (an integer >= 0) as a base-128 varint at `at` (measures only when `into` is null); returns the next offset. */
+function writeVarint(into: Uint8Array | null, at: number, value: number): number {
+	while (value >= 128) {
+		if (into !== null) into[at] = (value % 128) | 128;
+		at++;
+		value = Math.floor(value / 128);
+	}
+	if (into !== null) into[at] = value;
+	return at + 1;
+}
+
+/** Adds the row encoded in rows[start..end) (see encodeRow) into `into`; returns its calls. */
+function addRow(rows: Uint8Array, start: number, end: number, into: Float64Array): number {
+	let at = start;
+	let index = -1;
+	let total = 0;
+	while (at < end) {
+		const byte = rows[at++]!;
+		let gap: number;
+		let calls: number;
+		if (byte < 0x80) {
+			gap = (byte >> 3) + 1;
+			calls = (byte & 7) + 1;
+		} else {
+			gap = 0;
+			let scale = 1;
+			let digit: number;
+			do {
+				digit = rows[at++]!;
+				gap += (digit & 127) * scale;
+				scale *= 128;
+			} while (digit >= 128);
+			calls = 0;
+			scale = 1;
+			do {
+				digit = rows[at++]!;
+				calls += (digit & 127) * scale;
+				scale *= 128;
+			} while (digit >= 128);
+		}
+		index += gap;
+		into[index]! += calls;
+		total += calls;
+	}
+	return total;
+}
