@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict';
-import {readFileSync} from 'node:fs';
+import {readFileSync, readdirSync} from 'node:fs';
+import {join} from 'node:path';
+import {fileURLToPath} from 'node:url';
 import {test} from 'node:test';
 import {FAULTS, Faults} from '../../../source/host/faults/faults.js';
 
@@ -45,9 +47,10 @@ test('every code is unique and listed in the readme with what to do', () => {
 
 test('every kind reported in the host sources is in the catalogue', () => {
 	const kinds = new Set<string>();
-	const files = ['alerts/engine.ts', 'cache/performance-cache.ts', 'cache/registry.ts', 'monitor/events.ts', 'monitor/monitor.ts', 'metrics/instrument.ts', 'metrics/registry.ts', 'metrics/timing.ts', 'ipc/server.ts', 'ipc/connection.ts', 'logging/stream.ts', 'logging/perf-log.ts', 'plugins/manager.ts', 'samplers/index.ts', 'samplers/process-sampler.ts', 'samplers/system-sampler.ts', 'samplers/worker-source.ts'];
-	for (const file of files) {
-		const text = readFileSync(new URL(`../../../source/host/${file}`, import.meta.url), 'utf8');
+	const host = fileURLToPath(new URL('../../../source/host/', import.meta.url));
+	for (const file of readdirSync(host, {recursive: true, encoding: 'utf8'})) {
+		if (!/\.tsx?$/.test(file)) continue;
+		const text = readFileSync(join(host, file), 'utf8');
 		for (const match of text.matchAll(/(?:report|reportFault)\((?:[\w.#]+, )?'([a-z0-9-]+)'/g)) kinds.add(match[1]!);
 	}
 	assert.ok(kinds.size > 20, `found ${kinds.size} kinds`);
