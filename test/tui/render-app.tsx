@@ -5,6 +5,7 @@
 import {render} from 'ink-testing-library';
 import type {MetricsExport} from '../../source/protocol/snapshot.js';
 import {App} from '../../source/tui/app.js';
+import type {ProcessSampler} from '../../source/tui/client/process-usage.js';
 import {monoTheme, type Theme} from '../../source/tui/theme.js';
 import {FakeConnection} from './fakes.js';
 
@@ -32,7 +33,7 @@ export interface RenderedApp {
 	press(...keys: string[]): Promise<void>;
 	/** Writes keys one after another without waiting between them (a fast typist). */
 	typeFast(...keys: string[]): void;
-	waitFor(predicate: (frame: string) => boolean, what: string): Promise<string>;
+	waitFor(predicate: (frame: string) => boolean, what: string, timeoutMs?: number): Promise<string>;
 	/** How many times the app quit. */
 	quits: {count: number};
 	unmount(): void;
@@ -44,7 +45,7 @@ export interface RenderedApp {
 const tick = (ms = 0) => new Promise(resolve => setTimeout(resolve, ms));
 
 /** Renders App at width x height; the connection starts 'connecting'. */
-export async function renderApp(options: {width: number; height: number; readonly?: boolean; theme?: Theme; exportPath?: string; exportError?: Error}): Promise<RenderedApp> {
+export async function renderApp(options: {width: number; height: number; readonly?: boolean; theme?: Theme; exportPath?: string; exportError?: Error; sampleProcess?: ProcessSampler}): Promise<RenderedApp> {
 	const connection = new FakeConnection();
 	const exports: MetricsExport[] = [];
 	const now = {value: 1_000_000};
@@ -66,13 +67,14 @@ export async function renderApp(options: {width: number; height: number; readonl
 			exportFile={exportFile}
 			now={() => now.value}
 			onQuit={() => quits.count++}
+			sampleProcess={options.sampleProcess}
 		/>,
 	);
 	// Let effects subscribe to the connection.
 	await tick(5);
 	const frame = () => instance.lastFrame() ?? '';
-	const waitFor = async (predicate: (frame: string) => boolean, what: string) => {
-		const deadline = Date.now() + 3000;
+	const waitFor = async (predicate: (frame: string) => boolean, what: string, timeoutMs = 3000) => {
+		const deadline = Date.now() + timeoutMs;
 		while (Date.now() < deadline) {
 			if (predicate(frame())) return frame();
 			await tick(5);

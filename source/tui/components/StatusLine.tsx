@@ -50,7 +50,7 @@ export function sizeWords(value: number): string {
 export function unresponsiveText(silentMs: number, usage: HostUsage | null, pid: number | null): string {
 	const head = `host not responding for ${Math.floor(silentMs / 1000)} s`;
 	if (usage === null) return `${head}: reading its CPU and RSS...`;
-	if (usage.state === 'remote') return `${head} (it runs on another machine: no CPU/RSS from here)`;
+	if (usage.state === 'remote') return `${head} (on another machine: no CPU/RSS)`;
 	if (usage.state === 'gone') return `${head}: no process ${pid ?? ''} on this machine any more`;
 	return `${head}: CPU ${usage.cpuPercent === null ? '...' : `${Math.round(usage.cpuPercent)} %`}, RSS ${usage.rss === null ? '-' : sizeWords(usage.rss)}`;
 }
@@ -93,7 +93,7 @@ export function StatusLine(props: StatusLineProps) {
 		: unresponsiveMs === null
 			? [` ${host.name} pid ${host.pid}@${host.hostname}`, ` ${host.name} pid ${host.pid}`, ` ${host.name}`, '']
 			: [` (${host.name} pid ${host.pid})`, ''];
-	const ageTexts = receivedAt === null || unresponsiveMs !== null ? [''] : [` updated ${age(now - receivedAt)} ago`, ` ${age(now - receivedAt)} ago`];
+	const ageTexts = receivedAt === null || unresponsiveMs !== null ? [''] : [` updated ${age(now - receivedAt)} ago`, ` ${age(now - receivedAt)} ago`, ''];
 	const room = width - modes.length - 2 - pausedText.length - (pausedText ? 1 : 0);
 	let hostText = hostTexts.at(-1)!;
 	let ageText = ageTexts.at(-1)!;
