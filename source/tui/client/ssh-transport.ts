@@ -9,6 +9,7 @@
  * its stdin and passes it on, the bridge ends on that EOF, and ssh ends with the session.
  */
 import {spawn, type ChildProcess} from 'node:child_process';
+import {homedir} from 'node:os';
 import {Duplex} from 'node:stream';
 import type {Transport} from './transport.js';
 
@@ -106,22 +107,34 @@ export function sshOptionsFromEnv(env: Readonly<Record<string, string | undefine
 	return options;
 }
 
-/** Splits a command line into words as a POSIX shell would for plain words, '…' and "…" (no expansions). */
+/** Splits a command line into words as a POSIX shell would for plain words, '…', "…" and a leading ~ (no other expansions). */
 export function splitCommand(text: string): string[] {
 	const words: string[] = [];
 	let word: string | null = null;
 	for (let index = 0; index < text.length; index++) {
 		const char = text[index]!;
-		if (char === "'" || char === '"') {
-			const end = text.indexOf(char, index + 1);
-			if (end === -1) throw new Error(`unbalanced ${char} in '${text}'`);
-			word = (word ?? '') + text.slice(index + 1, end).replace(char === '"' ? /\\(["\\$`])/g : /$^/, '$1');
+		if (char === "'") {
+			const end = text.indexOf("'", index + 1);
+			if (end === -1) throw new Error(`unbalanced ' in '${text}'`);
+			word = (word ?? '') + text.slice(index + 1, end);
 			index = end;
+		} else if (char === '"') {
+			// Inside "…", a backslash escapes only " \ $ and `.
+			let quoted = '';
+			for (index++; index < text.length && text[index] !== '"'; index++) {
+				if (text[index] === '\\' && /["\\$`]/.test(text[index + 1] ?? '')) index++;
+				quoted += text[index];
+			}
+			if (index >= text.length) throw new Error(`unbalanced " in '${text}'`);
+			word = (word ?? '') + quoted;
 		} else if (char === '\\' && index + 1 < text.length) {
 			word = (word ?? '') + text[++index];
 		} else if (/\s/.test(char)) {
 			if (word !== null) words.push(word);
 			word = null;
+		} else if (char === '~' && word === null && /^(\/|\s|$)/.test(text.slice(index + 1, index + 2))) {
+			// A leading unquoted ~ is the home directory, as in a shell (ssh -F ~/.ssh/ops_config).
+			word = homedir();
 		} else word = (word ?? '') + char;
 	}
 	if (word !== null) words.push(word);
