@@ -10,7 +10,7 @@
  *   (Uint32, promoted to Float64 once a bucket passes 2^32 - 1 calls) and into the current slot's row, then
  *   zeroes `cur`. Flushing is O(range) and happens at most once per read or rotation after new calls.
  * - The recent window is a ring of `slots` rows: each holds the exact calls per bucket of one slot, encoded
- *   sparse (only the buckets the slot touched; most entries take one byte, see encodeRow), in one byte buffer
+ *   sparse (only the buckets the slot touched; a spread series' entries take a byte or less, see encodeRow), in one byte buffer
  *   ordered oldest to current. Rotating drops the oldest row. The window's histogram is the sum of the rows, so
  *   it is exact: its percentiles carry the histogram's stated error (see protocol/histogram.ts), like the
  *   lifetime's. Reading it costs one pass over the buckets between the lifetime min and max plus the rows.
@@ -471,21 +471,45 @@ const sharedScratch = new Float64Array(BUCKET_COUNT);
 /** Where a flush merges the current slot's row with the new calls (all zero between flushes). */
 const mergeScratch = new Float64Array(BUCKET_COUNT);
 
+/** Largest distance of an entry packed two to a byte (see encodeRow): 11 x 11 pairs fit in the 127 bytes above 0x80. */
+const PAIR_GAP = 11;
+
 /**
  * Encodes buckets low..high of `from` as one row of the window (only the non-zero buckets, ascending) into
  * `into` at `offset`, zeroing them in `from`; with `into` null, only measures. Returns the row's byte length.
- * Each entry is its bucket's distance from the previous entry's (the first: from -1) and its calls: one byte
- * 0ggggccc when the distance is 1..16 and the calls 1..8 (the common case of a spread series), else the byte
- * 0x80 followed by both as base-128 varints (low digits first, high bit set on all but the last digit).
+ * Each entry is its bucket's distance from the previous entry's (the first: from -1) and its calls, as
+ * - two consecutive entries of one call each at distances 1..11: one byte 0x81 + (d1 - 1) x 11 + (d2 - 1);
+ * - one entry at distance 1..16 with 1..8 calls: one byte 0ddddccc;
+ * - any other entry: the byte 0x80 followed by the distance and the calls as base-128 varints (low digits
+ *   first, high bit set on all but the last digit).
+ * A series spread over many buckets touches most of them with a call or two per slot: mostly the first two forms.
  */
 function encodeRow(into: Uint8Array | null, offset: number, from: Float64Array, low: number, high: number): number {
 	let at = offset;
 	let previous = -1;
+	// Distance of a one-call entry waiting for a partner (0: none).
+	let waiting = 0;
 	for (let index = low; index <= high; index++) {
 		const calls = from[index]!;
 		if (calls === 0) continue;
 		const gap = index - previous;
 		previous = index;
+		if (into !== null) from[index] = 0;
+		if (calls === 1 && gap <= PAIR_GAP) {
+			if (waiting === 0) {
+				waiting = gap;
+				continue;
+			}
+			if (into !== null) into[at] = 0x81 + (waiting - 1) * PAIR_GAP + gap - 1;
+			at++;
+			waiting = 0;
+			continue;
+		}
+		if (waiting !== 0) {
+			if (into !== null) into[at] = (waiting - 1) << 3;
+			at++;
+			waiting = 0;
+		}
 		if (gap <= 16 && calls <= 8) {
 			if (into !== null) into[at] = ((gap - 1) << 3) | (calls - 1);
 			at++;
@@ -493,7 +517,10 @@ function encodeRow(into: Uint8Array | null, offset: number, from: Float64Array, 
 			if (into !== null) into[at] = 0x80;
 			at = writeVarint(into, writeVarint(into, at + 1, gap), calls);
 		}
-		if (into !== null) from[index] = 0;
+	}
+	if (waiting !== 0) {
+		if (into !== null) into[at] = (waiting - 1) << 3;
+		at++;
 	}
 	return at - offset;
 }
@@ -521,6 +548,13 @@ function addRow(rows: Uint8Array, start: number, end: number, into: Float64Array
 		if (byte < 0x80) {
 			gap = (byte >> 3) + 1;
 			calls = (byte & 7) + 1;
+		} else if (byte > 0x80) {
+			const pair = byte - 0x81;
+			index += Math.floor(pair / PAIR_GAP) + 1;
+			into[index]! += 1;
+			gap = (pair % PAIR_GAP) + 1;
+			calls = 1;
+			total += 1;
 		} else {
 			gap = 0;
 			let scale = 1;
