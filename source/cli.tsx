@@ -7,6 +7,7 @@
 import meow from 'meow';
 import {perftopCommand, shellWord} from './commands/invocation.js';
 import {inspectSocketPath} from './commands/socket-path.js';
+import {isSshAddress, parseSshAddress} from './tui/client/ssh-transport.js';
 
 const help = `
   htop for Node.js plugin hosts: per-plugin latency, load cost, errors and cache stats, live.
@@ -15,11 +16,15 @@ const help = `
     $ perftop --attach <socket>          live view of the host serving <socket>
     $ perftop attach <socket>            the same
     $ perftop --once --attach <socket>   print one snapshot and exit (add --json for JSON)
+    $ perftop --attach ssh://[user@]server[:port]/path/to/host.sock
+                                         a host on another machine, through the system ssh and
+                                         'perftop bridge' on the server (also with --once, export)
     $ perftop list                       hosts with a socket in the default directory (the demo's too)
     $ perftop export --attach <socket>   write the host's full metrics to a file (or, as
                                          openmetrics/prometheus text, to stdout)
     $ perftop analyze <logs...>          report from performance logs (perftop analyze --help)
     $ perftop demo                       start the example plugin host and watch it (from a checkout)
+    $ perftop bridge <socket>            relay stdin/stdout to <socket> (what ssh:// runs on the server)
 
   Live view options
     --attach, -a <socket>  Socket of the host to watch (a host prints it, or see 'perftop list')
@@ -53,6 +58,10 @@ const help = `
     --example <name>       demo: orders (default) or fastify (a Fastify shop instrumented by perftop/fastify)
     --help, -h             this help (perftop analyze --help for analyze's flags)     --version  the version
 
+  Environment (ssh:// addresses)
+    PERFTOP_SSH_COMMAND     the local ssh command and its options (default: ssh), e.g. 'ssh -F ~/.ssh/ops'
+    PERFTOP_REMOTE_COMMAND  perftop on the server (default: perftop), e.g. /srv/app/node_modules/.bin/perftop
+
   Exit codes
     0    done (q, or the subcommand succeeded)
     1    the host could not be reached or the command failed
@@ -64,6 +73,7 @@ const help = `
   Examples
     $ perftop --attach /run/user/1000/perftop/api.sock
     $ perftop --once --json -a /tmp/pt/api.sock | jq .plugins
+    $ perftop --attach ssh://ops@web1/run/user/1000/perftop/api.sock
     $ perftop export -a /tmp/pt/api.sock --format csv --out api.csv
     $ perftop export -a /tmp/pt/api.sock --format prometheus | promtool check metrics
 `;
@@ -157,7 +167,8 @@ async function attach(socket: string): Promise<number> {
 	// A path that is not there now was mistyped (or its host is gone for good): say so and stop. A path that
 	// goes away later is retried by the live view, as a restarting host removes and recreates it. A host
 	// that is just restarting gets a moment to recreate its socket.
-	let where = inspectSocketPath(socket);
+	// An ssh:// address: its path is on the server; the connection says what is (not) there.
+	let where = isSshAddress(socket) ? ({kind: 'socket'} as const) : inspectSocketPath(socket);
 	for (const started = Date.now(); where.kind === 'missing' && Date.now() - started < SOCKET_GRACE_MS; where = inspectSocketPath(socket)) {
 		await new Promise(resolve => setTimeout(resolve, 100));
 	}
@@ -191,6 +202,14 @@ async function main(): Promise<number> {
 	if (unknown.length > 0) return usage(`unknown flag${unknown.length > 1 ? 's' : ''} ${unknown.join(' ')}`);
 	const empty = emptyFlags();
 	if (empty.length > 0) return usage(`${empty.join(', ')} needs a value${empty[0] === '--attach' ? ' (the socket path of a host)' : ''}`);
+	const target = command === 'attach' ? (rest[0] ?? flags.attach) : command === 'export' ? (flags.attach ?? rest[0]) : flags.attach;
+	if (target !== undefined && isSshAddress(target)) {
+		try {
+			parseSshAddress(target);
+		} catch (error) {
+			return usage((error as Error).message);
+		}
+	}
 	if (flags.help) {
 		if (command === 'analyze') {
 			const {analyzeHelp} = await import('./commands/analyze.js');
@@ -214,6 +233,12 @@ async function main(): Promise<number> {
 		case 'attach': {
 			const socket = rest[0] ?? flags.attach;
 			return socket === undefined ? usage('attach needs a socket path') : attach(socket);
+		}
+		case 'bridge': {
+			const socket = rest[0];
+			if (socket === undefined || rest.length > 1) return usage('bridge takes one socket path');
+			const {runBridge} = await import('./commands/bridge.js');
+			return runBridge({socket});
 		}
 		case 'list': {
 			const {runList} = await import('./commands/list.js');

@@ -9,6 +9,7 @@ import {dirname, resolve} from 'node:path';
 import {exportedSeries, renderExposition, resolveExposition, type ExpositionFormat} from '../protocol/exposition.js';
 import type {MetricsExport} from '../protocol/snapshot.js';
 import {connectOnce} from '../tui/client/connect-once.js';
+import {isSshAddress} from '../tui/client/ssh-transport.js';
 import {writeExportFiles} from './export-file.js';
 import type {CommandIo} from './once.js';
 import {inspectSocketPath} from './socket-path.js';
@@ -30,7 +31,8 @@ export async function runExport({
 	if (out !== undefined && !force && existsSync(out)) return fail(`${resolve(out)} already exists; use --force to overwrite it`);
 	if (out !== undefined && !isDirectory(dirname(resolve(out)))) return fail(`cannot write ${resolve(out)}: the directory ${dirname(resolve(out))} does not exist`);
 	if (out === undefined && dir !== undefined && !isDirectory(resolve(dir))) return fail(`cannot write into ${resolve(dir)}: no such directory`);
-	const where = inspectSocketPath(socket);
+	// An ssh:// address names a path on the server: the connection says what is (not) there.
+	const where = isSshAddress(socket) ? ({kind: 'socket'} as const) : inspectSocketPath(socket);
 	if (where.kind !== 'socket') return fail(where.message);
 	let data: MetricsExport;
 	try {

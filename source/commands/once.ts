@@ -5,6 +5,7 @@
 import {middleEllipsis} from '../analyze/table.js';
 import type {AlertData, CacheSummary, EventLoopStats, LatencyStats, Snapshot} from '../protocol/snapshot.js';
 import {connectOnce} from '../tui/client/connect-once.js';
+import {isSshAddress} from '../tui/client/ssh-transport.js';
 import {inspectSocketPath} from './socket-path.js';
 
 /** Where a command prints (process.stdout / process.stderr by default; tests pass collectors). */
@@ -30,7 +31,8 @@ export interface OnceOptions extends CommandIo {
 
 /** Prints one snapshot of the host at `socket` as a readable table, or as JSON. Resolves to the exit code. */
 export async function runOnce({socket, json, width, stdout = process.stdout, stderr = process.stderr}: OnceOptions): Promise<number> {
-	const where = inspectSocketPath(socket);
+	// An ssh:// address names a path on the server: the connection says what is (not) there.
+	const where = isSshAddress(socket) ? ({kind: 'socket'} as const) : inspectSocketPath(socket);
 	if (where.kind !== 'socket') {
 		stderr.write(`perftop: ${where.message}\n`);
 		return 1;
