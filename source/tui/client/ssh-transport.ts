@@ -73,7 +73,8 @@ export function parseSshAddress(text: string): SshAddress {
 export interface SshCommandOptions {
 	/**
 	 * The ssh command with any options of its own, split like a shell would (default `ssh`); e.g.
-	 * `ssh -F ~/.ssh/perftop_config -i ~/.ssh/ops`. The CLI reads it from `PERFTOP_SSH_COMMAND`.
+	 * `ssh -F ~/.ssh/perftop_config -i ~/.ssh/ops` (see {@link splitCommand}). The CLI reads it from
+	 * `PERFTOP_SSH_COMMAND`.
 	 */
 	sshCommand?: string;
 	/**
@@ -194,9 +195,9 @@ class SshConnection extends Duplex {
 
 	override _write(chunk: Buffer, _encoding: BufferEncoding, callback: (error?: Error | null) => void): void {
 		const stdin = this.#child.stdin!;
-		if (stdin.destroyed) return callback();
 		// A write to a gone ssh is not this stream's error: ssh's exit reports what happened.
-		stdin.write(chunk, () => callback());
+		if (stdin.destroyed) callback();
+		else stdin.write(chunk, () => callback());
 	}
 
 	override _final(callback: (error?: Error | null) => void): void {

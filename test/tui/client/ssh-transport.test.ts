@@ -68,6 +68,6 @@ test('perftop bridge says why it cannot reach the socket and exits with the code
 	const path = `${tempDir(t)}/none.sock`;
 	let said = '';
 	const code = await runBridge({socket: path, stdin: new PassThrough(), stdout: new PassThrough(), stderr: {write: (text: string) => (said += text)}});
-	assert.equal(code, BRIDGE_EXIT_CODES['ENOENT']);
+	assert.equal(code, BRIDGE_EXIT_CODES.ENOENT);
 	assert.equal(said, `perftop bridge: no host at ${path} (no such socket)\n`);
 });
