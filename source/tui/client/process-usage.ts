@@ -4,7 +4,12 @@
  * nothing. Never used inside a component: the app's data layer (hooks/use-host-usage.ts) calls it.
  */
 import {hostname} from 'node:os';
-import pidusage from 'pidusage';
+
+/** pidusage, loaded on first use: a live view whose host always responds never needs it. */
+async function pidusage(pid: number) {
+	const {default: read} = await import('pidusage');
+	return read(pid);
+}
 
 /** What the operating system says about a process. */
 export interface ProcessUsage {
