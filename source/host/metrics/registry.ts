@@ -7,6 +7,7 @@
 import {BUCKET_COUNT} from '../../protocol/histogram.js';
 import type {Faults} from '../faults/faults.js';
 import {Busy, Series, type SeriesKind, type SlowListener} from './series.js';
+import {hrClock, type Clock} from './timing.js';
 
 /** Options of a SeriesRegistry. */
 export interface RegistryOptions {
@@ -21,6 +22,11 @@ export interface RegistryOptions {
 	onSlow?: SlowListener;
 	/** Wall clock in ms, for window coverage (tests pass a fake). */
 	now?: () => number;
+	/**
+	 * The clock calls are timed with (ns; default `process.hrtime.bigint`), read for busy time (see
+	 * {@link SeriesRegistry.busyNs}) and resets. Must never throw: pass custom clocks through guardClock.
+	 */
+	clock?: Clock;
 }
 
 /** The operation name of the series that collects everything past the cap. */
@@ -31,6 +37,8 @@ export class SeriesRegistry {
 	readonly cap: number;
 	readonly slotMs: number;
 	readonly slots: number;
+	/** The clock calls are timed with (see {@link RegistryOptions.clock}). */
+	readonly clock: Clock;
 	/** True once a series was folded into the overflow series. */
 	overflowed = false;
 	readonly #byPlugin = new Map<string | null, Map<string, Series>>();
@@ -53,6 +61,7 @@ export class SeriesRegistry {
 		this.slotMs = Math.max(100, options.slotMs ?? 10_000);
 		this.slots = Math.max(1, options.slots ?? 6);
 		this.#now = options.now ?? Date.now;
+		this.clock = options.clock ?? hrClock;
 		this.#slowNs = options.slowMs === undefined ? Infinity : options.slowMs * 1e6;
 		this.#onSlow = options.onSlow ?? null;
 		this.#slotStartedAt = this.#now();
@@ -78,6 +87,14 @@ export class SeriesRegistry {
 	/** The series for (op, plugin) if it exists. */
 	find(op: string, plugin: string | null = null): Series | undefined {
 		return this.#byPlugin.get(plugin)?.get(op);
+	}
+
+	/**
+	 * Busy time (ns) of `series`' plugin up to now: closed intervals plus the one open while calls are in flight
+	 * (see Busy). Shared by all hook series of one plugin.
+	 */
+	busyNs(series: Series): number {
+		return series.busy.ns(this.clock());
 	}
 
 	/** The busy-time accounting of `plugin`'s hooks (created on first use). */
@@ -132,10 +149,11 @@ export class SeriesRegistry {
 		}
 	}
 
-	/** Zeroes every series and every plugin's busy time in place. */
+	/** Zeroes every series and every plugin's busy time in place (calls in flight count from now on). */
 	reset(): void {
 		for (const series of this.all()) series.reset();
-		for (const busy of this.#busy.values()) busy.reset();
+		const now = this.clock();
+		for (const busy of this.#busy.values()) busy.reset(now);
 		this.#slotStartedAt = this.#now();
 		this.#filledSince = this.#slotStartedAt;
 	}

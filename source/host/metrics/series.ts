@@ -34,22 +34,30 @@ export type SeriesKind = 'hook' | 'operation';
  * Busy-time accounting of one plugin, shared by all of its hook series: the wall time during which at least
  * one of its calls is in flight (the union of their intervals), so overlapping calls never add up past wall
  * time. The timing functions (see timing.ts: enter, recordSince) keep it with a few integer operations per
- * call: an interval counts once it closes (the last call in flight ends), so a call still in flight shows in
- * busy time when it ends, as its duration shows in the series.
+ * call and one store by the call that opens an interval (its start). Read with {@link Busy.ns}: the closed
+ * intervals plus, while calls are in flight, the open one up to now, so steady overlapping load and a call
+ * that never ends show as busy time as it passes (a call that never ends keeps its plugin busy from then on).
  */
 export class Busy {
 	/** Calls in flight. */
 	inFlight = 0;
-	/** Clock reading (ns) when the current interval opened, written once its opening call ends before others. */
+	/** Clock reading (ns) when the current interval opened, written by the call that opens it. */
 	since = 0n;
 	/** Clock reading (ns) up to which hand-recorded durations are accounted for (see recordMeasured). */
 	until = -(1n << 62n);
-	/** Busy time of the closed intervals, ns. */
+	/** Busy time of the closed intervals, ns, less the part of the open interval before the last reset. */
 	closedNs = 0;
 
-	/** Forgets the busy time so far (calls in flight count in full when they end). */
-	reset(): void {
-		this.closedNs = 0;
+	/** Busy time (ns) up to `now` (a reading of the clock the calls were timed with): closed intervals plus the open one. */
+	ns(now: bigint): number {
+		if (this.inFlight <= 0) return this.closedNs;
+		const total = this.closedNs + Number(now - this.since);
+		return total > 0 ? total : 0;
+	}
+
+	/** Forgets the busy time before `now`: an interval open at `now` counts from `now` on. */
+	reset(now: bigint): void {
+		this.closedNs = this.inFlight > 0 ? -Number(now - this.since) : 0;
 	}
 }
 

@@ -18,7 +18,8 @@
  * - With `callback` (an argument index or 'last'), a call is timed until that callback is first invoked (an error
  *   when its first argument is not null/undefined), recorded before the callback runs, so work the callback starts
  *   downstream is not charged. A native promise returned as well ends the timing if it settles first.
- * - Every call is counted in the series' busy time (see Busy) from its start to its end; calls that complete
+ * - Every call is counted in the series' busy time (see Busy) from its start to its end, and while it is in flight
+ *   (a call that never ends keeps its plugin busy, as it keeps a caller waiting); calls that complete
  *   asynchronously also get their synchronous self time (from the start until they returned), measured on a
  *   sample of them (see markSelf).
  *
@@ -86,17 +87,25 @@ export function guardClock(clock: Clock, faults: FaultSink = silentSink): Clock 
 }
 
 /**
- * Enters one call into `series`' busy-time accounting (see Busy); returns whether the call opened the busy
- * interval (nothing of its plugin was in flight), which its end must be told.
+ * Enters one call, started at `start`, into `series`' busy-time accounting (see Busy); returns whether the call
+ * opened the busy interval (nothing of its plugin was in flight), which its end must be told. The opening call
+ * writes the interval's start (one store), so busy time read while calls are in flight includes the open
+ * interval. Without `start` the interval's start is written later: by {@link markSelf} when the call is then
+ * alone in flight, or when the opening call ends before others; until then a read may count the open interval
+ * from an older start, so pass `start`.
  */
-export function enter(series: Series): boolean {
-	return series.busy.inFlight++ === 0;
+export function enter(series: Series, start?: bigint): boolean {
+	const busy = series.busy;
+	if (busy.inFlight++ !== 0) return false;
+	if (start !== undefined) busy.since = start;
+	return true;
 }
 
 /**
- * Leaves one call (started at `start`, ended at `end`, `ns` long) from the busy-time accounting. The interval's
- * start is written lazily: only a call that opened it and ends while others are still in flight writes it, so
- * a call alone in its plugin costs an increment, a decrement and an addition.
+ * Leaves one call (started at `start`, ended at `end`, `ns` long) from the busy-time accounting: the last call in
+ * flight closes the interval. A call alone in its plugin adds its own duration (its start is the interval's);
+ * an opening call that ends while others are still in flight writes the interval's start again, for callers
+ * that entered without it (see enter).
  */
 function leave(busy: Busy, opener: boolean, start: bigint, end: bigint, ns: number): void {
 	const left = --busy.inFlight;
@@ -113,8 +122,17 @@ export const SELF_SAMPLE_EVERY = 8;
  * Counts a call that did not complete when it returned. Its synchronous self time (from `start` until now)
  * is measured on every SELF_SAMPLE_EVERY-th such call of the series, the first included, so the common call
  * pays a decrement instead of a clock read; summaries scale the sampled mean to all asynchronous calls.
+ * A call that is now alone in flight in its plugin owns the open busy interval: its `start` is written as the
+ * interval's start, for callers that entered it without one (see enter).
  */
 export function markSelf(series: Series, clock: Clock, start: bigint): void {
+	const busy = series.busy;
+	if (busy.inFlight === 1) busy.since = start;
+	countSelf(series, clock, start);
+}
+
+/** markSelf for calls whose busy interval start was written when they entered (the wrappers here). */
+function countSelf(series: Series, clock: Clock, start: bigint): void {
 	series.asyncCount++;
 	if (--series.selfCountdown <= 0) {
 		series.selfCountdown = SELF_SAMPLE_EVERY;
@@ -265,7 +283,9 @@ function syncWrapper(fn: AnyFunction, series: Series, clock: Clock, faults: Faul
 	const busy = series.busy;
 	return function (this: unknown) {
 		const start = clock();
+		// enter(), written out: the opening call writes the interval's start.
 		const opener = busy.inFlight++ === 0;
+		if (opener) busy.since = start;
 		let result: unknown;
 		try {
 			result = fn.apply(this, arguments as unknown as unknown[]);
@@ -274,15 +294,14 @@ function syncWrapper(fn: AnyFunction, series: Series, clock: Clock, faults: Faul
 			throw error;
 		}
 		if (typeof result === 'object' && result !== null && isNativePromise(result)) {
-			markSelf(series, clock, start);
+			countSelf(series, clock, start);
 			return settle(result, series, clock, start, faults, opener);
 		}
 		try {
 			const end = clock();
 			const ns = Number(end - start);
-			// leave(), written out: a call alone in its plugin adds its own duration.
+			// leave(), written out: a call alone in its plugin adds its own duration (its start is the interval's).
 			if (--busy.inFlight === 0) busy.closedNs += opener ? ns : Number(end - busy.since);
-			else if (opener) busy.since = start;
 			series.record(ns);
 		} catch (error) {
 			reportFault(faults, 'record', error);
@@ -296,6 +315,7 @@ function asyncWrapper(fn: AnyFunction, series: Series, clock: Clock, faults: Fau
 	return function (this: unknown) {
 		const start = clock();
 		const opener = busy.inFlight++ === 0;
+		if (opener) busy.since = start;
 		let promise: Promise<unknown>;
 		try {
 			promise = fn.apply(this, arguments as unknown as unknown[]);
@@ -304,7 +324,7 @@ function asyncWrapper(fn: AnyFunction, series: Series, clock: Clock, faults: Fau
 			recordErrorSince(series, clock, start, faults, opener);
 			throw error;
 		}
-		markSelf(series, clock, start);
+		countSelf(series, clock, start);
 		// The reactions are written here, not in a helper, so that they capture only this call's state.
 		try {
 			return promise.then(
@@ -336,7 +356,7 @@ function callbackWrapper(fn: AnyFunction, series: Series, clock: Clock, faults: 
 		const callback: unknown = at >= 0 ? args[at] : undefined;
 		if (typeof callback !== 'function') return plain.apply(this, args as unknown as unknown[]);
 		const start = clock();
-		const opener = enter(series);
+		const opener = enter(series, start);
 		let done = false;
 		args[at] = function (this: unknown, error: unknown) {
 			if (!done) {
@@ -357,7 +377,7 @@ function callbackWrapper(fn: AnyFunction, series: Series, clock: Clock, faults: 
 			throw error;
 		}
 		if (done) return result;
-		markSelf(series, clock, start);
+		countSelf(series, clock, start);
 		if (typeof result === 'object' && result !== null && isNativePromise(result)) {
 			try {
 				result.then(
@@ -389,7 +409,7 @@ export const noopEnd: (error?: unknown) => void = () => {};
  */
 export function startTimer(series: Series, clock: Clock = hrClock, faults: FaultSink = silentSink): (error?: unknown) => void {
 	const start = clock();
-	const opener = enter(series);
+	const opener = enter(series, start);
 	let done = false;
 	return (error?: unknown) => {
 		if (done) return;
@@ -402,7 +422,7 @@ export function startTimer(series: Series, clock: Clock = hrClock, faults: Fault
 /** Times one call of `fn` into `series` (same guarantees as `timed`, without the callback form). */
 export function timeCall<T>(fn: () => T, series: Series, clock: Clock = hrClock, faults: FaultSink = silentSink): T {
 	const start = clock();
-	const opener = enter(series);
+	const opener = enter(series, start);
 	let result: T;
 	try {
 		result = fn();
@@ -411,7 +431,7 @@ export function timeCall<T>(fn: () => T, series: Series, clock: Clock = hrClock,
 		throw error;
 	}
 	if (typeof result === 'object' && result !== null && isNativePromise(result)) {
-		markSelf(series, clock, start);
+		countSelf(series, clock, start);
 		return (isAsyncFunction(fn) ? relay(result, series, clock, start, faults, opener) : settle(result, series, clock, start, faults, opener)) as T;
 	}
 	recordSince(series, clock, start, faults, opener);

@@ -80,6 +80,7 @@ export class PerformanceMonitor implements MonitorHandle {
 			slotMs: options.windowSlotMs,
 			slots: options.windowSlots,
 			now: this.#now,
+			clock: this.#clock,
 		});
 		this.#rollup = new PluginRollup(this.registry);
 		this.registry.setSlow(this.performanceThresholds.responseTime, (series, ns) => {

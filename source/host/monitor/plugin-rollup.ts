@@ -58,7 +58,7 @@ export class PluginRollup {
 		const membersOf = new Map<string, Series[]>();
 		const hooksOf = new Map<string, SeriesSummary[]>();
 		const loose: SeriesSummary[] = [];
-		/** Busy time of each plugin with hook series (their shared Busy read once). */
+		/** Busy time of each plugin with hook series (their shared Busy read once, the open interval up to now included). */
 		const busyOf = new Map<string, number>();
 		let totalBusyNs = 0;
 		for (const series of registry.all()) {
@@ -75,7 +75,7 @@ export class PluginRollup {
 			hooks.push(summary);
 			membersOf.get(series.plugin)!.push(series);
 			if (series.kind === 'hook' && !busyOf.has(series.plugin)) {
-				const busyNs = series.busy.closedNs;
+				const busyNs = registry.busyNs(series);
 				busyOf.set(series.plugin, busyNs);
 				totalBusyNs += busyNs;
 			}

@@ -449,6 +449,99 @@ describe('busy time and self time', () => {
 		assert.equal(seriesOf(monitor, 'sync', 'p').selfMs, undefined, 'sync calls have no separate self time');
 	});
 
+	test('steady overlapping load (never a moment with no call in flight) shows as busy time while it runs', async () => {
+		const monitor = realMonitor();
+		const call = monitor.wrap(() => sleep(100), {op: 'transform', plugin: 'p', kind: 'hook'});
+		const started = performance.now();
+		const calls: Array<Promise<void>> = [];
+		// A new 100 ms call every 10 ms for 1 s: the next start is due long before the running calls end.
+		await new Promise<void>(resolve => {
+			const next = () => {
+				calls.push(call());
+				if (performance.now() - started < 1000) setTimeout(next, 10);
+				else resolve();
+			};
+			next();
+		});
+		const busyMs = pluginOf(monitor, 'p').busyMs;
+		const wall = performance.now() - started;
+		// Before the fix this read 0 (no interval had closed). Tolerance: at least 90 % of the wall time, at most all of it.
+		assert.ok(busyMs !== undefined && busyMs >= 0.9 * wall && busyMs <= wall + 1, `busy ${busyMs} ms of ${wall} ms wall time, read mid-load`);
+		await Promise.all(calls);
+		const after = pluginOf(monitor, 'p').busyMs!;
+		const total = performance.now() - started;
+		assert.ok(after >= busyMs && after <= total + 1, `busy ${after} ms of ${total} ms once the load ended`);
+	});
+
+	test('busy time read while calls are in flight includes the open interval, exactly', () => {
+		const {monitor, spend} = monitorWithClock();
+		const endA = monitor.startTimer('a', {plugin: 'p', kind: 'hook'});
+		spend(10);
+		const endB = monitor.startTimer('b', {plugin: 'p', kind: 'hook'});
+		spend(5);
+		assert.equal(pluginOf(monitor, 'p').busyMs, 15);
+		endA();
+		spend(5);
+		assert.equal(pluginOf(monitor, 'p').busyMs, 20);
+		endB();
+		spend(100);
+		assert.equal(pluginOf(monitor, 'p').busyMs, 20, 'nothing in flight: the idle time after is not busy');
+	});
+
+	test('a call that never ends does not freeze busy time: 100 calls of 10 ms next to it count 1 s and it keeps growing', () => {
+		const {monitor, spend} = monitorWithClock();
+		monitor.startTimer('abandoned', {plugin: 'p', kind: 'hook'});
+		const call = monitor.wrap(() => spend(10), {op: 'handle', plugin: 'p', kind: 'hook'});
+		for (let index = 0; index < 100; index++) call();
+		const plugin = pluginOf(monitor, 'p');
+		assert.equal(plugin.busyMs, 1000);
+		assert.equal(seriesOf(monitor, 'handle', 'p').count, 100);
+		spend(500);
+		// The call still in flight keeps the plugin busy (the union of in-flight intervals), as it keeps its caller waiting.
+		assert.equal(pluginOf(monitor, 'p').busyMs, 1500);
+	});
+
+	test('TIME% follows busy time of calls still in flight', () => {
+		const {monitor, spend} = monitorWithClock();
+		monitor.startTimer('slow', {plugin: 'a', kind: 'hook'});
+		const quick = monitor.wrap(() => spend(10), {op: 'quick', plugin: 'b', kind: 'hook'});
+		quick();
+		spend(30);
+		// a: 40 ms in flight; b: 10 ms.
+		assert.equal(pluginOf(monitor, 'a').hookShare, 0.8);
+		assert.equal(pluginOf(monitor, 'b').hookShare, 0.2);
+	});
+
+	test('a plugin manager hook in flight shows in busy time before it settles', async () => {
+		const {monitor, spend} = monitorWithClock();
+		const manager = new PluginManager({monitor, forceGc: false});
+		let finish!: () => void;
+		await manager.register({name: 'p', hooks: {run: () => new Promise<void>(resolve => (finish = resolve))}});
+		for (const parallel of [false, true]) {
+			const call = parallel ? manager.callHookParallel('run') : manager.callHookSeries('run');
+			const before = pluginOf(monitor, 'p').busyMs ?? 0;
+			spend(25);
+			assert.equal(pluginOf(monitor, 'p').busyMs, before + 25, parallel ? 'callHookParallel' : 'callHookSeries');
+			finish();
+			await call;
+			spend(100);
+			assert.equal(pluginOf(monitor, 'p').busyMs, before + 25);
+		}
+	});
+
+	test('a metrics reset with a call in flight counts that call from the reset on', () => {
+		const {monitor, spend} = monitorWithClock();
+		const end = monitor.startTimer('h', {plugin: 'p', kind: 'hook'});
+		spend(30);
+		monitor.clearMetrics();
+		assert.equal(pluginOf(monitor, 'p').busyMs, 0);
+		spend(4);
+		assert.equal(pluginOf(monitor, 'p').busyMs, 4);
+		end();
+		spend(50);
+		assert.equal(pluginOf(monitor, 'p').busyMs, 4);
+	});
+
 	test('a metrics reset starts busy time over', () => {
 		const {monitor, spend} = monitorWithClock();
 		monitor.record('h', 10, {plugin: 'p', kind: 'hook'});
