@@ -15,11 +15,17 @@
  * in the route options while it runs are timed under its plugin. The route's own hooks (and its handler, as an
  * operation named like `GET /orders/:id`) belong to the plugin that declared the route.
  *
- * Timing: a hook that declares Fastify's `done` is timed until `done` is called (what `done()` runs next, the
- * rest of the request's pipeline, is not charged to it); a promise it returns ends the timing too if it settles
- * first, and the call is counted once. Other hooks are timed to their return or their promise's settlement. A
- * handler is timed the same way, or until the first send-phase hook of its reply (preSerialization, onSend,
- * onError) starts: `reply.send()` runs those at once, also from inside a handler, and their time is theirs.
+ * Timing: a request hook that is not `async` is timed until it calls Fastify's `done` (what `done()` runs next,
+ * the rest of the request's pipeline, is not charged to it), whatever its `length`, because Fastify passes
+ * `done` to every such hook and waits for it; a promise it returns ends the timing too if it settles first, and
+ * the call is counted once. A hook that answers the request itself (`reply.send()` in onRequest, preParsing,
+ * preValidation or preHandler, without calling `done`, as @fastify/cors does for a preflight) is timed until the
+ * reply's first send-phase hook starts, or until it returns with the reply sent, or at the latest until the
+ * response has been sent (the adapter's own `onResponse` hook). `async` hooks are timed to their promise's
+ * settlement; application hooks (onReady, onClose...) take `done` when their `length` says so, as Fastify
+ * decides. A handler is timed to its return or its promise's settlement, or until the first send-phase hook of
+ * its reply (preSerialization, onSend, onError) starts: `reply.send()` runs those at once, also from inside a
+ * handler or a hook, and their time is theirs.
  * Every wrapper keeps the length, the prototype (an `async function` stays one) and the own
  * properties of the function it wraps, so Fastify's own checks (`FST_ERR_HOOK_INVALID_ASYNC_HANDLER`,
  * `FST_ERR_PLUGIN_INVALID_ASYNC_HANDLER`) see what they would see without the adapter.
@@ -27,6 +33,7 @@
 import type {FastifyInstance, FastifyPluginCallback} from 'fastify';
 import type {PerformanceMonitor} from '../index.js';
 import {
+	ANSWERING,
 	APPLICATION_DONE_AT,
 	DISPLAY_NAME,
 	LIFECYCLE_DONE_AT,
@@ -72,7 +79,8 @@ const instrumentedApps = new WeakSet<object>();
  * heap growth are its load; and one `request` series gets each request's `reply.elapsedTime`.
  *
  * Returns the undo: plugins and hooks registered after it are no longer wrapped. Fastify cannot remove hooks,
- * so the ones already added keep recording (a disabled monitor records nothing).
+ * so the ones already added keep recording (wrappers made before `monitor.disable()` keep recording too; an app
+ * instrumented with a disabled monitor gets no wrapper and records nothing).
  *
  * @example
  * ```ts
@@ -117,11 +125,19 @@ class FastifyInstrumentation {
 	/** Functions this adapter made (never wrapped again). */
 	readonly #made = new WeakSet<AnyFunction>();
 	/**
-	 * The end of the handler call in flight for a reply. `reply.send()` runs the send-phase hooks (preSerialization,
-	 * onSend, onError) at once, also from inside a handler: the first of them to start ends the handler's timing,
-	 * so their time is theirs and not counted twice. Weak: a reply whose handler never settles is not kept.
+	 * The end of the call in flight for a reply that may send it: its handler, or a hook that returned without
+	 * calling `done` (it may answer later). `reply.send()` runs the send-phase hooks (preSerialization, onSend,
+	 * onError) at once, also from inside a handler: the first of them to start ends that call's timing, so their
+	 * time is theirs and not counted twice; the adapter's `onResponse` hook ends it at the latest. Weak: a reply
+	 * whose call never ends is not kept.
 	 */
-	readonly #handlerInFlight = new WeakMap<object, (error?: unknown) => void>();
+	readonly #inFlight = new WeakMap<object, (error?: unknown) => void>();
+	/**
+	 * The answering hook (see ANSWERING) running now and its reply: a `reply.send()` inside it runs the send phase
+	 * at once, whose first hook ends the answering hook's timing. Saved and put back around each call (calls nest
+	 * when a hook's `done()` runs the next hooks).
+	 */
+	readonly #answering: {reply: object | null; end: (error?: unknown) => void} = {reply: null, end: () => {}};
 	/** GET routes by declared handler and url: their op and declared hook functions (see #route). */
 	readonly #getRoutes = new WeakMap<AnyFunction, Map<string, {op: string; hooks: Set<unknown>}>>();
 	#anonymous = 0;
@@ -172,17 +188,26 @@ class FastifyInstrumentation {
 	}
 
 	/**
-	 * The per-request total: an `onResponse` hook recording `reply.elapsedTime` into `requestOp`'s series,
-	 * resolved once (no lookup per request). A disabled monitor (or `requestOp: false`) gets no hook at all.
+	 * The adapter's `onResponse` hook: ends the call still in flight for the reply (a hook that answered later
+	 * without calling `done`, see #inFlight), and records `reply.elapsedTime` into `requestOp`'s series, resolved
+	 * once (no lookup per request; `requestOp: false` records none). A disabled monitor gets no hook at all.
 	 */
 	#addRequestHook(app: Instance, addHook: AnyFunction, requestOp: string | false): void {
-		if (requestOp === false || !this.#monitor.enabled) return;
-		const series = this.#monitor.series(requestOp, null, 'operation');
+		if (!this.#monitor.enabled) return;
+		const series = requestOp === false ? null : this.#monitor.series(requestOp, null, 'operation');
 		const faults = this.#monitor.faults;
+		const inFlight = this.#inFlight;
 		addHook.call(app, 'onResponse', function perftopRequest(_request: unknown, reply: {elapsedTime: number; statusCode: number}, done: () => void) {
 			try {
-				if (reply.statusCode >= 500) series.recordError(reply.elapsedTime * 1e6);
-				else series.record(reply.elapsedTime * 1e6);
+				const end = inFlight.get(reply);
+				if (end !== undefined) {
+					inFlight.delete(reply);
+					end();
+				}
+				if (series !== null) {
+					if (reply.statusCode >= 500) series.recordError(reply.elapsedTime * 1e6);
+					else series.record(reply.elapsedTime * 1e6);
+				}
 			} catch (error) {
 				faults.report('record', error);
 			}
@@ -246,7 +271,7 @@ class FastifyInstrumentation {
 			if (encapsulated && instance !== null && typeof instance === 'object') self.#owners.set(instance, name);
 			return runPlugin(self.#monitor, fn, name, file, () => (self.#current = previous), this, instance, pluginOptions, done);
 		};
-		copyFunctionTraits(fn, wrapper);
+		copyFunctionTraits(fn, wrapper, this.#monitor.faults);
 		// Fastify names a plugin by the module that exports it when nothing else names it; the wrapper is no
 		// module's export, so it carries that name explicitly.
 		if (file !== null && (fn as unknown as Record<symbol, unknown>)[DISPLAY_NAME] === undefined) {
@@ -276,19 +301,28 @@ class FastifyInstrumentation {
 	}
 
 	/**
-	 * A hook timed under `owner`: until its `done` when it declares one (and is not async), else as a call. A
-	 * send-phase hook first ends the timing of the handler call in flight for its reply, if any.
+	 * A hook timed under `owner` (see the file comment): a request hook that is not async until its `done`, an
+	 * answering one (see ANSWERING) also until it answers, an application hook until its `done` when its length
+	 * declares one, any other as a call. A send-phase hook first ends the timing of the call in flight for its
+	 * reply, if any (the answering hook running now, the handler, or a hook that answered later).
 	 */
 	#timedHook(fn: AnyFunction, name: string, owner: string, doneAt: number): AnyFunction {
 		if (this.#made.has(fn) || this.#monitor.unwrap(fn) !== fn || !this.#monitor.enabled) return fn;
-		const declaresDone = doneAt >= 0 && fn.length > doneAt && !isAsyncFunction(fn);
-		const timed = this.#monitor.wrap(fn, declaresDone ? {op: name, plugin: owner, kind: 'hook', callback: doneAt} : {op: name, plugin: owner, kind: 'hook'});
+		const lifecycle = LIFECYCLE_DONE_AT[name] !== undefined;
+		const takesDone = doneAt >= 0 && !isAsyncFunction(fn) && (lifecycle || fn.length > doneAt);
+		if (takesDone && ANSWERING.has(name)) return this.#answeringHook(fn, name, owner, doneAt);
+		const timed = this.#monitor.wrap(fn, takesDone ? {op: name, plugin: owner, kind: 'hook', callback: doneAt} : {op: name, plugin: owner, kind: 'hook'});
 		if (!SEND_PHASE.has(name)) {
 			this.#made.add(timed);
 			return timed;
 		}
-		const inFlight = this.#handlerInFlight;
+		const inFlight = this.#inFlight;
+		const answering = this.#answering;
 		const wrapper = function (this: unknown, request: unknown, reply: object): unknown {
+			if (answering.reply === reply) {
+				answering.reply = null;
+				answering.end();
+			}
 			const end = inFlight.get(reply);
 			if (end !== undefined) {
 				inFlight.delete(reply);
@@ -296,7 +330,77 @@ class FastifyInstrumentation {
 			}
 			return timed.apply(this, arguments as unknown as unknown[]);
 		};
-		copyFunctionTraits(fn, wrapper);
+		copyFunctionTraits(fn, wrapper, this.#monitor.faults);
+		this.#made.add(wrapper);
+		return wrapper;
+	}
+
+	/**
+	 * A request hook that runs before the handler and is not async, timed under `owner` as hook `op`: until it
+	 * calls `done` (recorded before `done` runs the rest of the pipeline), or a promise it returns settles, or it
+	 * answers the request itself without calling `done`: then until the first send-phase hook of the reply starts,
+	 * or its return with the reply sent, or the adapter's `onResponse` hook, whichever comes first. Called
+	 * otherwise than by Fastify (no `done`, no reply object), it just calls the hook.
+	 */
+	#answeringHook(fn: AnyFunction, op: string, owner: string, doneAt: number): AnyFunction {
+		const monitor = this.#monitor;
+		const inFlight = this.#inFlight;
+		const answering = this.#answering;
+		const timer = {plugin: owner, kind: 'hook'} as const;
+		const wrapper = function (this: unknown, _request: unknown, reply: {sent?: unknown}): unknown {
+			const args = arguments;
+			const done: unknown = args[doneAt];
+			if (typeof done !== 'function' || reply === null || typeof reply !== 'object') return fn.apply(this, args as unknown as unknown[]);
+			const end = monitor.startTimer(op, timer);
+			let open = true;
+			args[doneAt] = function (this: unknown, error?: unknown): unknown {
+				if (open) {
+					open = false;
+					if (inFlight.get(reply) === end) inFlight.delete(reply);
+					end(error);
+				}
+				return (done as AnyFunction).apply(this, arguments as unknown as unknown[]);
+			};
+			const outerReply = answering.reply;
+			const outerEnd = answering.end;
+			answering.reply = reply;
+			answering.end = end;
+			let result: unknown;
+			try {
+				result = fn.apply(this, args as unknown as unknown[]);
+			} catch (error) {
+				if (open) {
+					open = false;
+					end(error ?? new Error('thrown'));
+				}
+				throw error;
+			} finally {
+				answering.reply = outerReply;
+				answering.end = outerEnd;
+			}
+			if (!open) return result;
+			if (result instanceof Promise) {
+				result.then(
+					() => {
+						open = false;
+						end();
+					},
+					(error: unknown) => {
+						open = false;
+						end(error ?? new Error('rejected'));
+					},
+				);
+			} else if (reply.sent === true) {
+				// Answered without done (a preflight): nothing more of it runs.
+				open = false;
+				end();
+			} else {
+				// Waiting on something: it calls done later, or answers later without it (see #inFlight).
+				inFlight.set(reply, end);
+			}
+			return result;
+		};
+		copyFunctionTraits(fn, wrapper, monitor.faults);
 		this.#made.add(wrapper);
 		return wrapper;
 	}
@@ -308,7 +412,7 @@ class FastifyInstrumentation {
 	#timedHandler(fn: AnyFunction, op: string, owner: string): AnyFunction {
 		if (!this.#monitor.enabled) return fn;
 		const monitor = this.#monitor;
-		const inFlight = this.#handlerInFlight;
+		const inFlight = this.#inFlight;
 		const timer = {plugin: owner, kind: 'hook'} as const;
 		const wrapper = function (this: unknown, request: unknown, reply: object): unknown {
 			const end = monitor.startTimer(op, timer);
@@ -338,7 +442,7 @@ class FastifyInstrumentation {
 			}
 			return result;
 		};
-		copyFunctionTraits(fn, wrapper);
+		copyFunctionTraits(fn, wrapper, this.#monitor.faults);
 		this.#made.add(wrapper);
 		return wrapper;
 	}
@@ -350,13 +454,27 @@ class FastifyInstrumentation {
 	#onRouteWrapper(fn: AnyFunction, owner: string): AnyFunction {
 		const timed = this.#monitor.wrap(fn, {op: 'onRoute', plugin: owner, kind: 'hook'});
 		const self = this;
+		const faults = this.#monitor.faults;
 		const wrapper = function (this: unknown, route: RouteOptions): unknown {
-			const before = hookFunctions(route);
+			let before: Set<unknown> | null = null;
+			try {
+				before = hookFunctions(route);
+			} catch (error) {
+				faults.report('plugin-wrap', error);
+			}
 			const result = timed.apply(this, arguments as unknown as [RouteOptions]);
-			self.#adopt(route, owner, fn => before.has(fn));
+			if (before !== null) {
+				const known = before;
+				try {
+					self.#adopt(route, owner, fn => known.has(fn));
+				} catch (error) {
+					// The hooks it added run untimed.
+					faults.report('plugin-wrap', error);
+				}
+			}
 			return result;
 		};
-		copyFunctionTraits(fn, wrapper);
+		copyFunctionTraits(fn, wrapper, this.#monitor.faults);
 		this.#made.add(wrapper);
 		return wrapper;
 	}

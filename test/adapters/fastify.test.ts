@@ -227,6 +227,84 @@ describe('perftop/fastify', () => {
 		await app.close();
 	});
 
+	test('a CORS preflight (answered in onRequest without done) is counted, and the plugin is not left busy', async () => {
+		const monitor = newMonitor();
+		const app = await buildApp(monitor);
+		const get = async (): Promise<void> => assert.equal((await app.inject({url: '/orders/1', headers: {origin: 'https://shop.example'}})).statusCode, 200);
+		for (let i = 0; i < 20; i++) await get();
+		const preflight = await app.inject({method: 'OPTIONS', url: '/orders/1', headers: {origin: 'https://shop.example', 'access-control-request-method': 'GET'}});
+		assert.equal(preflight.statusCode, 204);
+		const busyAfterPreflight = monitor.getPluginPerformance('@fastify/cors')!.busyMs!;
+		const start = performance.now();
+		for (let i = 0; i < 200; i++) await get();
+		const wallMs = performance.now() - start;
+		await app.close();
+		assert.equal(calls(monitor, 'onRequest', '@fastify/cors'), 221, 'every request counted, the preflight too');
+		assert.equal(calls(monitor, 'request', null), 221);
+		const busyMs = monitor.getPluginPerformance('@fastify/cors')!.busyMs! - busyAfterPreflight;
+		// cors's hook is a few microseconds of each request; a call left open would make cors busy the whole time.
+		assert.ok(busyMs > 0, 'busy time still grows after the preflight');
+		assert.ok(busyMs < wallMs / 2, `cors busy ${busyMs} ms of the ${wallMs} ms that 200 requests took`);
+	});
+
+	test('a hook that answers later without done is timed until it answers; its plugin is not left busy', async () => {
+		const monitor = newMonitor();
+		const app = Fastify();
+		instrumentFastify(app, {monitor});
+		// How long the hook waits before it answers (a 10 ms timer fires late on a busy machine).
+		let waitedMs = 0;
+		await app.register(
+			fp(
+				function gate(instance, _options, done) {
+					instance.addHook('onRequest', (request, reply, next) => {
+						if (request.headers['x-key'] === 'ok') {
+							next();
+							return;
+						}
+						const start = performance.now();
+						setTimeout(() => {
+							waitedMs = performance.now() - start;
+							reply.code(401).send('no');
+						}, 10);
+					});
+					done();
+				},
+				{name: 'gate'},
+			),
+		);
+		app.get('/', async () => 'ok');
+		await app.ready();
+		assert.equal((await app.inject({url: '/'})).statusCode, 401);
+		const busyAfter = monitor.getPluginPerformance('gate')!.busyMs!;
+		for (let i = 0; i < 5; i++) assert.equal((await app.inject({url: '/', headers: {'x-key': 'ok'}})).statusCode, 200);
+		await sleep(50);
+		await app.close();
+		assert.equal(calls(monitor, 'onRequest', 'gate'), 6);
+		// The five calls that call done take microseconds: the sum is the answering call's time.
+		const ms = monitor.seriesExports().find(s => s.op === 'onRequest' && s.plugin === 'gate')!.sumNs / 1e6;
+		// Tolerances: the timer may fire 1 ms early; the response is written within 50 ms of the send.
+		assert.ok(ms >= waitedMs - 1 && ms < waitedMs + 50, `the answering call took ${ms} ms, waited ${waitedMs} ms`);
+		assert.ok(monitor.getPluginPerformance('gate')!.busyMs! - busyAfter < 40, 'not busy while nothing of it runs (the 50 ms sleep)');
+	});
+
+	test('a hook written (...args) that calls done after 30 ms is timed until done', async () => {
+		const monitor = newMonitor();
+		const app = Fastify();
+		instrumentFastify(app, {monitor});
+		await app.register(async function late(instance) {
+			instance.addHook('preHandler', function (...args: unknown[]) {
+				setTimeout(() => (args[2] as () => void)(), 30);
+			} as never);
+			instance.get('/', async () => 'ok');
+		});
+		await app.ready();
+		await app.inject({url: '/'});
+		await app.close();
+		const ms = monitor.seriesExports().find(s => s.op === 'preHandler' && s.plugin === 'late')!.sumNs / 1e6;
+		// A 30 ms timer fires late on a busy machine, and 1 ms early at most.
+		assert.ok(ms >= 29, `the hook took ${ms} ms until its done()`);
+	});
+
 	test('a handler that calls reply.send() is not charged for the onSend hooks the send runs', async () => {
 		const monitor = newMonitor();
 		const app = Fastify();

@@ -25,7 +25,8 @@ export const PLUGIN_META = Symbol.for('plugin-meta');
 
 /**
  * Request lifecycle hooks (the ones a route's options can carry too), with the argument index of the `done`
- * callback Fastify passes them. A hook declares `done` when its `length` is greater than that index.
+ * callback Fastify passes them. Fastify passes it whatever the hook's `length` (a hook written `(...args)` may
+ * call `args[2]()`), and waits for it unless the hook is `async` or returns a promise.
  */
 export const LIFECYCLE_DONE_AT: Readonly<Record<string, number>> = {
 	onRequest: 2,
@@ -41,10 +42,19 @@ export const LIFECYCLE_DONE_AT: Readonly<Record<string, number>> = {
 };
 /** The names of {@link LIFECYCLE_DONE_AT}. */
 export const LIFECYCLE_HOOKS = Object.keys(LIFECYCLE_DONE_AT);
+/**
+ * The hooks that may answer the request themselves (`reply.send()`) instead of calling `done`, as
+ * @fastify/cors does for a preflight: the hooks that run before the handler.
+ */
+export const ANSWERING = new Set(['onRequest', 'preParsing', 'preValidation', 'preHandler']);
 /** The hooks `reply.send()` runs at once (a handler's timing ends when the first of them starts). */
 export const SEND_PHASE = new Set(['preSerialization', 'onSend', 'onError']);
 
-/** Application hooks timed like lifecycle hooks (`onRoute` is handled apart), with their `done` index (-1: none). */
+/**
+ * Application hooks timed like lifecycle hooks (`onRoute` is handled apart), with their `done` index (-1: none).
+ * For these Fastify (and avvio, for `onClose`) decide by the hook's `length` whether to pass `done`, and so does
+ * the adapter.
+ */
 export const APPLICATION_DONE_AT: Readonly<Record<string, number>> = {
 	onRegister: -1,
 	onReady: 0,
@@ -76,26 +86,38 @@ export function isThenable(value: unknown): value is PromiseLike<unknown> {
 	return value !== null && (typeof value === 'object' || typeof value === 'function') && typeof (value as {then?: unknown}).then === 'function';
 }
 
+/** Where the adapter's internal failures go (the monitor's `faults`). */
+export interface FaultSink {
+	report(kind: 'plugin-wrap', error: unknown): void;
+}
+
 /**
  * Gives `wrapper` what Fastify and avvio read on `fn`: its own properties and symbols (a property pointing at
  * `fn` itself, as fastify-plugin's `default`, points at the wrapper), `name`, `length`, its prototype (so an
  * `async function`'s wrapper is an AsyncFunction) and its source text (Fastify previews anonymous plugins by it).
+ * Never throws: what cannot be copied (a proxy's traps refusing, a frozen wrapper) is reported as a
+ * `plugin-wrap` fault and the rest is still copied.
  */
-export function copyFunctionTraits(fn: AnyFunction, wrapper: AnyFunction): void {
-	for (const key of Reflect.ownKeys(fn)) {
-		if (key === 'prototype' || key === 'arguments' || key === 'caller') continue;
-		const descriptor = Object.getOwnPropertyDescriptor(fn, key)!;
-		if ('value' in descriptor && descriptor.value === fn) descriptor.value = wrapper;
-		Object.defineProperty(wrapper, key, descriptor);
+export function copyFunctionTraits(fn: AnyFunction, wrapper: AnyFunction, faults: FaultSink): void {
+	try {
+		for (const key of Reflect.ownKeys(fn)) {
+			if (key === 'prototype' || key === 'arguments' || key === 'caller') continue;
+			try {
+				const descriptor = Object.getOwnPropertyDescriptor(fn, key);
+				if (descriptor === undefined) continue;
+				if ('value' in descriptor && descriptor.value === fn) descriptor.value = wrapper;
+				Object.defineProperty(wrapper, key, descriptor);
+			} catch (error) {
+				faults.report('plugin-wrap', error);
+			}
+		}
+		const prototype = Object.getPrototypeOf(fn) as object | null;
+		if (Object.getPrototypeOf(wrapper) !== prototype) Object.setPrototypeOf(wrapper, prototype);
+		const source = (): string => Function.prototype.toString.call(fn);
+		Object.defineProperty(wrapper, 'toString', {value: source, configurable: true, writable: true, enumerable: false});
+	} catch (error) {
+		faults.report('plugin-wrap', error);
 	}
-	Object.setPrototypeOf(wrapper, Object.getPrototypeOf(fn) as object);
-	const source = (): string => Function.prototype.toString.call(fn);
-	Object.defineProperty(wrapper, 'toString', {
-		value: source,
-		configurable: true,
-		writable: true,
-		enumerable: false,
-	});
 }
 
 const requireCache = createRequire(import.meta.url).cache;
