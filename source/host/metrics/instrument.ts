@@ -1,8 +1,9 @@
 /**
  * Instrumenting an object in place: every function-valued, writable data property with a string key (own or
- * inherited, except `constructor`, classes and constructor functions) is replaced by its wrapper; `{handler}`
- * hook objects get their handler replaced; with `deep`, nested plain objects are instrumented too. The
- * returned undo puts the originals back exactly.
+ * inherited, except `constructor`, classes and constructor functions) is replaced by its wrapper; a `{handler}`
+ * hook object is replaced by a copy whose handler is the wrapper (the object itself is never changed: it may be
+ * shared with other plugins); with `deep`, nested plain objects are instrumented too. The returned undo puts the
+ * originals back exactly.
  */
 import type {AnyFunction, FaultSink} from './timing.js';
 
@@ -40,24 +41,41 @@ export function instrumentObject(target: object, wrap: MethodWrapper, faults: Fa
 }
 
 function instrumentInto(target: object, prefix: string, wrap: MethodWrapper, faults: FaultSink, deep: boolean, seen: Set<object>, restore: Array<() => void>): void {
-	for (const key of functionKeys(target)) replace(target, key, wrap, prefix + key, faults, restore);
+	for (const key of functionKeys(target)) replace(target, key, original => wrap(original as AnyFunction, prefix + key), faults, restore);
 	for (const key of Object.keys(target)) {
 		const descriptor = Object.getOwnPropertyDescriptor(target, key);
 		const value: unknown = descriptor?.value;
-		if (!isPlainObject(value) || seen.has(value)) continue;
+		if (!isPlainObject(value)) continue;
+		// Each key holding a hook object gets its own copy (one object under two keys is timed under each).
+		if (isHookObject(value)) {
+			if (descriptor!.writable) replace(target, key, original => withTimedHandler(original as object, wrap, prefix + key), faults, restore);
+			continue;
+		}
+		if (!deep || seen.has(value)) continue;
 		seen.add(value);
-		if (isHookObject(value)) replace(value, 'handler', wrap, prefix + key, faults, restore);
-		else if (deep) instrumentInto(value, `${prefix}${key}:`, wrap, faults, deep, seen, restore);
+		instrumentInto(value, `${prefix}${key}:`, wrap, faults, deep, seen, restore);
 	}
 }
 
-/** Puts the wrapper of `target[key]` in place and the undo on `restore`. */
-function replace(target: object, key: string, wrap: MethodWrapper, op: string, faults: FaultSink, restore: Array<() => void>): void {
+/**
+ * A copy of the `{handler}` hook object `hook` with its handler wrapped: same prototype and properties (so
+ * `order`, `sequential` and a `filter` object stay the very same values), only `handler` differs. The object
+ * itself is left alone, so a hook object shared by several plugins is timed once per plugin that calls it.
+ */
+function withTimedHandler(hook: object, wrap: MethodWrapper, op: string): object {
+	const descriptors = Object.getOwnPropertyDescriptors(hook);
+	const handler = descriptors['handler']!;
+	descriptors['handler'] = {...handler, value: wrap(handler.value as AnyFunction, op)};
+	return Object.create(Object.getPrototypeOf(hook) as object | null, descriptors) as object;
+}
+
+/** Puts `make(target[key])` in place and the undo on `restore`. */
+function replace(target: object, key: string, make: (original: unknown) => unknown, faults: FaultSink, restore: Array<() => void>): void {
 	const record = target as Record<string, unknown>;
 	const own = Object.getOwnPropertyDescriptor(target, key);
-	const original = record[key] as AnyFunction;
+	const original = record[key];
 	try {
-		const wrapped = wrap(original, op);
+		const wrapped = make(original);
 		if (own && !own.configurable) {
 			// Writable but not configurable: assignment is the only way in, and back.
 			record[key] = wrapped;
@@ -80,10 +98,10 @@ function isPlainObject(value: unknown): value is object {
 	return prototype === Object.prototype || prototype === null;
 }
 
-/** A `{handler}` hook object (Rollup's `{order, handler}`): a plain object whose `handler` is a plain function. */
+/** A `{handler}` hook object (Rollup's `{order, handler}`): a plain object whose own `handler` data property is a plain function. */
 function isHookObject(value: object): boolean {
 	const descriptor = Object.getOwnPropertyDescriptor(value, 'handler');
-	return descriptor !== undefined && descriptor.writable === true && typeof descriptor.value === 'function' && !isConstructor(descriptor.value as AnyFunction);
+	return descriptor !== undefined && typeof descriptor.value === 'function' && !isConstructor(descriptor.value as AnyFunction);
 }
 
 /**

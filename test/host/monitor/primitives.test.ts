@@ -346,14 +346,40 @@ describe('instrument', () => {
 	test('{handler} hook objects get their handler timed under the key; the undo restores them', () => {
 		const monitor = realMonitor();
 		const handler = (id: string) => id.toUpperCase();
-		const plugin = {name: 'node-resolve', resolveId: {order: 'pre' as const, handler}, load: (id: string) => id};
+		const hook = {order: 'pre' as const, handler};
+		const plugin = {name: 'node-resolve', resolveId: hook, load: (id: string) => id};
 		const undo = monitor.instrument('node-resolve', plugin);
 		assert.notEqual(plugin.resolveId.handler, handler);
 		assert.equal(plugin.resolveId.order, 'pre');
 		assert.equal(plugin.resolveId.handler('a'), 'A');
 		assert.equal(seriesOf(monitor, 'resolveId', 'node-resolve').count, 1);
+		assert.equal(hook.handler, handler, 'the hook object itself is not changed: the plugin holds a copy');
 		undo();
+		assert.equal(plugin.resolveId, hook);
 		assert.equal(plugin.resolveId.handler, handler);
+	});
+
+	test('a {handler} object shared by two plugins is timed once per call, under the plugin that calls it', () => {
+		const monitor = realMonitor();
+		const filter = {id: /\.js$/};
+		const shared = {order: 'pre' as const, filter, handler: (id: string) => id};
+		const a = {transform: shared};
+		const b = {transform: shared};
+		const undoA = monitor.instrument('a', a);
+		const undoB = monitor.instrument('b', b);
+		assert.equal(shared.handler(''), '', 'the shared object still holds the original handler');
+		a.transform.handler('x.js');
+		b.transform.handler('y.js');
+		b.transform.handler('z.js');
+		assert.equal(seriesOf(monitor, 'transform', 'a').count, 1);
+		assert.equal(seriesOf(monitor, 'transform', 'b').count, 2);
+		assert.equal(a.transform.filter, filter, 'the copy keeps the very same filter object');
+		assert.equal(a.transform.order, 'pre');
+		undoB();
+		undoA();
+		assert.equal(a.transform, shared);
+		assert.equal(b.transform, shared);
+		assert.equal(monitor.unwrap(shared.handler), shared.handler);
 	});
 
 	test('deep: nested plain objects are instrumented, op names joined with ":"', async () => {
