@@ -3,14 +3,20 @@
  * others). A hookable instance does not know who registered a hook, so the adapter hands each plugin a scoped
  * hooks API (`forPlugin(name)`): what a plugin registers through it is stored in the instance as a timed
  * wrapper (op = the hook name, plugin = that name, kind `hook`), and removal by the plugin's own function still
- * works because the scope keeps a map from each original to its wrapper. Per-hook-name totals (the whole
- * `callHook`, all plugins together) come from the instance's `beforeEach`/`afterEach` listeners.
+ * works because the scope keeps a map from each original to its wrapper (removal through the instance itself,
+ * `hooks.removeHook(name, original)`, finds no such function there and removes nothing while instrumented).
+ * Per-hook-name totals (the whole `callHook`, all plugins together, errors counted) come from the instance's
+ * `callHookWith`, which `callHook` and `callHookParallel` call: the adapter times it once, with one timed wrapper
+ * per hook name made by `monitor.wrap`.
  *
  * The undo puts every original back where its wrapper was, in the same position (hookable calls hooks in
- * registration order), and removes the listeners: after it, the instance holds exactly what it would hold
- * without perftop, so `hooks.removeHooks(sameObject)` removes the plugin's hooks by identity again.
+ * registration order), and the instance's own `callHookWith`: after it, the instance holds exactly what it
+ * would hold without perftop, so `hooks.removeHooks(sameObject)` removes the plugin's hooks by identity again.
  */
 import type {PerformanceMonitor} from '../index.js';
+
+/** Hands a value on unchanged (the reaction that keeps a rejection unhandled for the caller to see). */
+const pass = (value: unknown): unknown => value;
 
 /** A hook implementation as hookable stores it. */
 type HookFn = (...args: never[]) => unknown;
@@ -64,8 +70,9 @@ export type ScopedHooks<H extends HookableShape> = Pick<H, ScopedKey | PassKey>;
 /** Options of {@link instrumentHookable}. */
 export interface HookableAdapterOptions {
 	/**
-	 * Record each `callHook` as a whole, all plugins' implementations together, as a plugin-less series named
-	 * after the hook (through `beforeEach`/`afterEach`). hookable then builds its event object for every call.
+	 * Record each `callHook` (and `callHookParallel`) as a whole, all plugins' implementations together, as a
+	 * plugin-less series named after the hook, a rejection or throw counted as an error (by timing the
+	 * instance's `callHookWith`).
 	 * @default true
 	 */
 	totals?: boolean;
@@ -76,13 +83,12 @@ export interface HookableInstrumentation<H extends HookableShape> {
 	/** The hooks API for plugin `name`: what it registers through it is timed and attributed to `name`. */
 	forPlugin(name: string): ScopedHooks<H>;
 	/**
-	 * Puts every original function back in place of its wrapper (same position), removes the totals'
-	 * listeners, and makes every scope a plain pass-through from then on. Idempotent.
+	 * Puts every original function back in place of its wrapper (same position), gives the instance its own
+	 * `callHookWith` back (unless something replaced it since: then perftop's passes calls straight through),
+	 * and makes every scope a plain pass-through from then on. Idempotent.
 	 */
 	undo(): void;
 }
-
-const TIMER: unique symbol = Symbol('perftop.hookable.timer');
 
 /**
  * Instruments a hookable instance (`createHooks()`, `new Hookable()`, `nuxt.hooks`, ...). Hooks registered
@@ -99,7 +105,7 @@ const TIMER: unique symbol = Symbol('perftop.hookable.timer');
  */
 export function instrumentHookable<H extends HookableShape>(monitor: PerformanceMonitor, hooks: H, options: HookableAdapterOptions = {}): HookableInstrumentation<H> {
 	const state = new AdapterState(monitor, hooks as unknown as HookableApi);
-	if (monitor.enabled && options.totals !== false) state.listenForTotals();
+	if (monitor.enabled && options.totals !== false) state.timeTotals();
 	const scopes = new Map<string, ScopedHooks<H>>();
 	return {
 		forPlugin(name) {
@@ -144,17 +150,40 @@ class AdapterState {
 		this.hooks = hooks;
 	}
 
-	listenForTotals(): void {
-		const monitor = this.monitor;
-		const before = (event: HookEvent & {[TIMER]?: (error?: unknown) => void}) => {
-			event[TIMER] = monitor.startTimer(event.name);
-		};
-		const after = (event: HookEvent & {[TIMER]?: (error?: unknown) => void}) => {
-			const end = event[TIMER];
-			if (end !== undefined) end();
-		};
+	/**
+	 * Times the instance's `callHookWith` (see the file comment): each hook name gets one wrapper of the original,
+	 * made by `monitor.wrap` on its first call, so a call costs a map lookup and the wrapper's own timing. A
+	 * promise result is handed back through one more reaction, so that a rejection the caller ignores is still
+	 * reported by Node as unhandled, as without perftop. An instance without `callHookWith` gets no totals.
+	 */
+	timeTotals(): void {
+		const {monitor, hooks} = this;
 		try {
-			this.#stop.push(this.hooks.beforeEach(before), this.hooks.afterEach(after));
+			const original = hooks.callHookWith as unknown;
+			if (typeof original !== 'function') return;
+			const own = Object.getOwnPropertyDescriptor(hooks, 'callHookWith');
+			const call = original as (this: unknown, caller: unknown, name: unknown, args: unknown) => unknown;
+			const invoke = function (this: unknown, caller: unknown, name: unknown, args: unknown): unknown {
+				return call.call(this, caller, name, args);
+			};
+			const byName = new Map<string, typeof invoke>();
+			const state = this;
+			const timedCallHookWith = function callHookWith(this: unknown, caller: unknown, name: unknown, args: unknown): unknown {
+				if (!state.active || typeof name !== 'string') return call.call(this, caller, name, args);
+				let timed = byName.get(name);
+				if (timed === undefined) {
+					timed = monitor.wrap(invoke, {op: name});
+					byName.set(name, timed);
+				}
+				const result = timed.call(this, caller, name, args);
+				return result instanceof Promise ? result.then(pass) : result;
+			};
+			Object.defineProperty(hooks, 'callHookWith', {value: timedCallHookWith, configurable: true, writable: true, enumerable: own?.enumerable ?? true});
+			this.#stop.push(() => {
+				if ((hooks as {callHookWith: unknown}).callHookWith !== timedCallHookWith) return;
+				if (own) Object.defineProperty(hooks, 'callHookWith', own);
+				else delete (hooks as {callHookWith?: unknown}).callHookWith;
+			});
 		} catch (error) {
 			monitor.faults.report('instrument', error);
 		}

@@ -1,8 +1,8 @@
 /**
  * perftop/hookable against real hookable 6: hooks registered through a plugin's scope are timed as that
- * plugin's (nested objects too), removal by the plugin's own function works, per-hook-name totals come from
- * beforeEach/afterEach and match the plugins' times on serial calls, and undo leaves the instance as it would
- * be without perftop.
+ * plugin's (nested objects too), removal by the plugin's own function works, per-hook-name totals (the timed
+ * callHookWith) match the plugins' times on serial calls and count errors, and undo leaves the instance as it
+ * would be without perftop.
  */
 import assert from 'node:assert/strict';
 import {test} from 'node:test';
@@ -123,7 +123,9 @@ test('removal by the plugin\'s own function, by the unregister function and by t
 test('undo, then removeHooks(sameObject) on the instance: nothing registered, nothing recording', async () => {
 	const monitor = newMonitor();
 	const hooks = createHooks<BuildHooks>();
+	const ownCallHookWith = hooks.callHookWith;
 	const {forPlugin, undo} = instrumentHookable(monitor, hooks);
+	assert.notEqual(hooks.callHookWith, ownCallHookWith, 'timed while instrumented');
 	let calls = 0;
 	const config = {build: {before: () => void calls++, after: () => void calls++}};
 	forPlugin('p').addHooks(config);
@@ -137,8 +139,9 @@ test('undo, then removeHooks(sameObject) on the instance: nothing registered, no
 	undo();
 	assert.deepEqual(stored(hooks)['build:before'], [config.build.before, raw, config.build.before], 'the originals are back, in their places');
 	assert.deepEqual(stored(hooks)['build:after'], [config.build.after]);
-	assert.equal(listeners(hooks)._before?.length ?? 0, 0, 'the totals listeners are gone');
+	assert.equal(listeners(hooks)._before?.length ?? 0, 0, 'no listeners left');
 	assert.equal(listeners(hooks)._after?.length ?? 0, 0);
+	assert.equal(hooks.callHookWith, ownCallHookWith, "the instance's own callHookWith is back");
 
 	hooks.removeHooks(config);
 	hooks.removeHooks(config);
@@ -206,6 +209,56 @@ test('a hook that throws is counted as an error and callHook rejects with the sa
 	});
 	await assert.rejects(async () => hooks.callHook('render:page', '/'), error => error === failure);
 	assert.equal(hookOf(monitor, 'broken', 'render:page')?.errors, 1);
+});
+
+test('per-hook-name totals count a throw or a rejection as an error, serial and parallel', async () => {
+	const monitor = newMonitor();
+	const hooks = createHooks<BuildHooks>();
+	const failure = new Error('cannot render');
+	let fail = false;
+	const {forPlugin, undo} = instrumentHookable(monitor, hooks);
+	forPlugin('pages').hook('render:page', async () => {
+		await sleep(1);
+		if (fail) throw failure;
+	});
+	hooks.hook('build:before', () => {
+		throw failure;
+	});
+	await hooks.callHook('render:page', '/');
+	fail = true;
+	await assert.rejects(async () => hooks.callHook('render:page', '/'), error => error === failure);
+	await assert.rejects(async () => hooks.callHookParallel('render:page', '/'), error => error === failure);
+	await assert.rejects(async () => hooks.callHook('build:before'), error => error === failure);
+	assert.equal(totalOf(monitor, 'render:page')?.count, 3);
+	assert.equal(totalOf(monitor, 'render:page')?.errors, 2, 'the two failed calls of render:page');
+	assert.equal(totalOf(monitor, 'build:before')?.errors, 1, 'a hook registered on the instance itself, failing too');
+	assert.equal(hookOf(monitor, 'pages', 'render:page')?.errors, 2);
+	assert.equal(listeners(hooks)._before, undefined, 'no beforeEach/afterEach listeners: hookable builds no event objects');
+	undo();
+});
+
+test('a rejected callHook that the caller ignores is still reported as unhandled, as without perftop', async () => {
+	const monitor = newMonitor();
+	const hooks = createHooks<BuildHooks>();
+	const failure = new Error('ignored');
+	instrumentHookable(monitor, hooks).forPlugin('p').hook('render:page', async () => {
+		throw failure;
+	});
+	const unhandled: unknown[] = [];
+	const listener = (reason: unknown) => void unhandled.push(reason);
+	// node:test reports an unhandled rejection as a failure of the test; this listener takes it first.
+	const previous = process.listeners('unhandledRejection');
+	process.removeAllListeners('unhandledRejection');
+	process.on('unhandledRejection', listener);
+	try {
+		void hooks.callHook('render:page', '/');
+		await sleep(20);
+	} finally {
+		process.off('unhandledRejection', listener);
+		for (const other of previous) process.on('unhandledRejection', other);
+	}
+	assert.deepEqual(unhandled, [failure]);
+	assert.equal(totalOf(monitor, 'render:page')?.errors, 1);
 });
 
 test('a disabled monitor: the scopes register the functions themselves and nothing is recorded', async () => {
