@@ -68,7 +68,10 @@ export class SeriesRegistry {
 		this.#filledSince = this.#slotStartedAt;
 	}
 
-	/** The series for (op, plugin), created on first use. Past the cap: the overflow series. */
+	/**
+	 * The series for (op, plugin), created on first use with `kind`. Past the cap: the overflow series. An
+	 * existing series is returned whatever `kind` is asked for: the first use decides the kind.
+	 */
 	get(op: string, plugin: string | null = null, kind: SeriesKind = 'operation'): Series {
 		let byOp = this.#byPlugin.get(plugin);
 		const found = byOp?.get(op);

@@ -174,23 +174,41 @@ export class PerformanceMonitor implements MonitorHandle {
 		for (const result of results) if (result.status === 'rejected') this.faults.report('stop', result.reason);
 	}
 
+	/**
+	 * Whether the monitor records: checked when something is wrapped, instrumented or started, never on a
+	 * wrapped function's calls (see {@link PerformanceMonitor.disable}).
+	 */
 	get enabled(): boolean {
 		return this.#enabled;
 	}
 
-	/** Functions wrapped from now on are recorded (already wrapped ones are unaffected). */
+	/**
+	 * Turns recording back on for what is wrapped, instrumented or started from now on (wrap, instrument,
+	 * startTimer, time, record, measureLoad, adapters and plugin managers attached from now on). Functions
+	 * wrapped while disabled stay the plain functions they were handed back as.
+	 */
 	enable(): void {
 		this.#enabled = true;
 	}
 
-	/** Functions wrapped from now on are returned unwrapped, and record/time/startTimer record nothing. */
+	/**
+	 * From now on wrap() and instrument() hand back the original functions, startTimer() returns an end that
+	 * does nothing, and record(), time() and measureLoad() record nothing; adapters and plugin managers
+	 * attached from now on wrap nothing. Wrappers made before (by wrap, instrument, an adapter or an attached
+	 * plugin manager) keep recording: their calls do not check the flag, which keeps the hot path clock, call,
+	 * clock, record. To stop those, undo what made them (the undo of instrument or of an adapter, a manager's
+	 * detach), or create the monitor with `enabled: false`, which records nothing at all.
+	 */
 	disable(): void {
 		this.#enabled = false;
 	}
 
 	// ---- timing ----
 
-	/** The series for (op, plugin); created on first use. */
+	/**
+	 * The series for (op, plugin); created on first use with `kind`. A series keeps the kind it was created
+	 * with: asking for an existing (op, plugin) with another kind returns it unchanged (see {@link TimerOptions.kind}).
+	 */
 	series(op: string, plugin?: string | null, kind: 'hook' | 'operation' = 'operation'): Series {
 		return this.registry.get(op, plugin ?? null, kind);
 	}
@@ -201,7 +219,10 @@ export class PerformanceMonitor implements MonitorHandle {
 	 * is first invoked. The wrapper keeps `fn`'s own properties and symbols, `name`, `length` and prototype
 	 * (so the wrapper of an `async function` is an AsyncFunction too). Wrapping the same function (or its
 	 * wrapper) again with equal options gives the same wrapper, so removal by identity keeps working;
-	 * {@link PerformanceMonitor.unwrap} gives the original back. Returns `fn` itself when disabled.
+	 * {@link PerformanceMonitor.unwrap} gives the original back. Returns `fn` itself when disabled. The series
+	 * keeps the kind it was created with: the first of wrap, startTimer, time, record or instrument to use an
+	 * (op, plugin) pair decides whether it is `hook` or `operation`; a later call asking for the other kind
+	 * records into that series unchanged.
 	 */
 	wrap<F extends AnyFunction>(fn: F, options: WrapOptions): F {
 		if (typeof fn !== 'function') throw new TypeError(`perftop: wrap() needs a function for '${options?.op}', got ${typeof fn}`);
@@ -231,7 +252,10 @@ export class PerformanceMonitor implements MonitorHandle {
 	/**
 	 * Starts timing one call of `op` now and returns its end: `end()` records a success, `end(error)` with
 	 * anything other than undefined or null records an error. Only the first call of `end` records. A
-	 * disabled monitor returns a shared end that does nothing.
+	 * disabled monitor returns a shared end that does nothing. A call whose end never comes keeps its plugin busy
+	 * (busy time and TIME% count it as in flight until it ends): end every timer, on errors and abandoned calls
+	 * too. `kind` applies when the series is created; an existing (op, plugin) series keeps its kind (see
+	 * {@link PerformanceMonitor.wrap}).
 	 */
 	startTimer(op: string, options: TimerOptions = {}): (error?: unknown) => void {
 		if (!this.#enabled) return noopEnd;
@@ -262,7 +286,9 @@ export class PerformanceMonitor implements MonitorHandle {
 	/**
 	 * Records one externally measured duration (ms) that ended now. `kind: 'hook'` counts it as hook time of
 	 * its plugin (busy time and TIME%; overlapping records count once). A value that is not a finite number
-	 * >= 0 is counted as a call and reported once as a fault. Disabled: does nothing.
+	 * >= 0 is counted as a call and reported once as a fault. Disabled: does nothing. `kind` applies when the
+	 * series is created: after `record(op, ms, {plugin})`, `startTimer(op, {plugin, kind: 'hook'})` still records
+	 * into the `operation` series (see {@link PerformanceMonitor.wrap}).
 	 */
 	record(op: string, ms: number, options: RecordOptions = {}): void {
 		if (!this.#enabled) return;
