@@ -5,6 +5,7 @@
 import {useApp, useInput, useStdin} from 'ink';
 import {useCallback, useReducer, useRef} from 'react';
 import type {MetricsExport} from '../protocol/snapshot.js';
+import {alertLineCount, alertText} from './components/AlertsPanel.js';
 import {Screen} from './components/Screen.js';
 import type {HostConnection} from './host-connection.js';
 import {runEffect} from './effects.js';
@@ -15,7 +16,7 @@ import {useStaleTick} from './hooks/use-stale-tick.js';
 import {useTerminalSize} from './hooks/use-terminal-size.js';
 import {detailRows, mainLayout} from './layout.js';
 import {interpretKey} from './state/keys.js';
-import {DEFAULT_STALE_AFTER_MS, initialState, reducer, type AppState} from './state/reducer.js';
+import {DEFAULT_STALE_AFTER_MS, effectiveSelection, initialState, reducer, visibleNames, type AppState} from './state/reducer.js';
 import type {Theme} from './theme.js';
 
 /** Props of App. */
@@ -47,7 +48,13 @@ export interface AppProps {
 export function pageRows(state: AppState, width: number, height: number): number {
 	if (state.view === 'detail') return detailRows(height);
 	if (state.view === 'cache') return 1;
-	const layout = mainLayout(width, height, state.snapshot, {notice: state.notice !== null});
+	const names = visibleNames(state);
+	const selected = effectiveSelection(state);
+	const hooks = selected === null ? null : (state.snapshot?.plugins.find(plugin => plugin.name === selected)?.hooks.length ?? null);
+	const at = state.snapshot?.at ?? 0;
+	const alertLines = state.snapshot?.alerts.reduce((sum, alert) => sum + alertLineCount(alertText(alert, at), width), 0) ?? 0;
+	// The same numbers the screen draws with (Screen.tsx), so paging moves by what is visible.
+	const layout = mainLayout(width, height, state.snapshot, {notice: state.notice !== null, plugins: names.length, hooks, alertLines});
 	return state.focus === 'caches' ? Math.max(1, layout.cacheRows) : layout.tableRows;
 }
 

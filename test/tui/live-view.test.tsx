@@ -183,8 +183,8 @@ describe('14: CI does not decide colour or drawing', () => {
 		assert.deepEqual(seen, {HOME: '/h'});
 		assert.deepEqual(env, {CI: 'true', CONTINUOUS_INTEGRATION: '1', HOME: '/h'});
 		const piped = await loadForTerminal(async () => ({...env}), false, env);
-		assert.equal(piped['CI'], 'true', 'not a terminal: unchanged');
+		assert.equal(piped.CI, 'true', 'not a terminal: unchanged');
 		await assert.rejects(loadForTerminal(async () => Promise.reject(new Error('boom')), true, env));
-		assert.equal(env['CI'], 'true', 'restored after a failed load');
+		assert.equal(env.CI, 'true', 'restored after a failed load');
 	});
 });

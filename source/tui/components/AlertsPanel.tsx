@@ -54,14 +54,14 @@ export function AlertsPanel({alerts, rows, width, at, theme}: AlertsPanelProps) 
 	if (alerts.length === 0) {
 		return <Text {...theme.text.dim}>{padEnd('Alerts: none active', width)}</Text>;
 	}
-	const lines: string[] = [];
+	const lines: Array<{key: string; text: string}> = [];
 	let shown = 0;
 	for (const alert of newestFirst(alerts)) {
 		const left = rows - lines.length;
 		if (left <= 0) break;
 		// Wrap only when the alerts after this one still get a line each.
 		const later = alerts.length - shown - 1;
-		lines.push(...wrapAlert(alertText(alert, at), width, left - later >= 2 ? 2 : 1));
+		for (const [part, text] of wrapAlert(alertText(alert, at), width, left - later >= 2 ? 2 : 1).entries()) lines.push({key: `${alert.id}/${part}`, text});
 		shown++;
 	}
 	const more = alerts.length > shown ? `, ${alerts.length - shown} more not shown` : '';
@@ -70,9 +70,9 @@ export function AlertsPanel({alerts, rows, width, at, theme}: AlertsPanelProps) 
 			<Text wrap="truncate-end" {...theme.heading}>
 				{padEnd(`  ALERTS (${alerts.length} active${more})`, width)}
 			</Text>
-			{lines.map((line, index) => (
-				<Text key={index} wrap="truncate-end" {...theme.alert}>
-					{line}
+			{lines.map(line => (
+				<Text key={line.key} wrap="truncate-end" {...theme.alert}>
+					{line.text}
 				</Text>
 			))}
 		</Box>

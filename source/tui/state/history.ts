@@ -1,10 +1,12 @@
 /**
- * Histories for sparklines: host-wide meters plus per-plugin and per-hook trends, one value per snapshot.
- * A value that is not measured is kept as NaN so the time axis stays aligned (a sparkline leaves a gap).
+ * Histories for sparklines: host-wide meters plus per-plugin and per-hook trends and each cache's hit ratio, one
+ * value per snapshot. A value that is not measured is kept as NaN so the time axis stays aligned (a sparkline
+ * leaves a gap).
  *
- * Memory is bounded by what the host reports, not by how long the TUI runs: two rings per plugin and two
- * per hook of the latest snapshot (the host caps its series), each holding at most HISTORY_CAPACITY values
- * plus a quarter of slack as 32-bit floats (ring.ts); plugins and hooks that leave the snapshot are dropped.
+ * Memory is bounded by what the host reports, not by how long the TUI runs: two rings per plugin and two per
+ * hook of the latest snapshot (the host caps its series) and one per cache, each holding at most
+ * HISTORY_CAPACITY values plus a quarter of slack as 32-bit floats (ring.ts); plugins, hooks and caches that
+ * leave the snapshot are dropped.
  */
 import type {Snapshot} from '../../protocol/snapshot.js';
 import {emptyRing, pushRing, type Ring} from './ring.js';
