@@ -4,7 +4,7 @@ import {fileURLToPath, pathToFileURL} from 'node:url';
 import {describe, test} from 'node:test';
 import {Faults} from '../../../source/host/faults/faults.js';
 import {Series} from '../../../source/host/metrics/series.js';
-import {guardClock, isAsyncFunction, recordErrorSince, recordSince, timeCall, timed, timingOf, type Clock} from '../../../source/host/metrics/timing.js';
+import {enter, guardClock, isAsyncFunction, markSelf, recordErrorSince, recordSince, startTimer, timeCall, timed, timingOf, type Clock} from '../../../source/host/metrics/timing.js';
 
 /** A clock that moves only when told to, in ns. */
 function manualClock(): {clock: Clock; advance(ns: number): void} {
@@ -312,5 +312,60 @@ describe('timingOf and recording from outside a wrapper', () => {
 		recordErrorSince(series, clock, start, faults);
 		assert.deepEqual(kinds, ['record']);
 		assert.equal(faults.byKind()['record'], 2);
+	});
+});
+
+describe('busy time read while calls are in flight', () => {
+	test('the opening call writes the interval start: a read in flight counts up to now, the close counts once', async () => {
+		const {clock, advance} = manualClock();
+		const {faults} = faultLog();
+		const series = new Series('load', 'p', 'hook', 6);
+		let finish!: () => void;
+		const hook = timed(() => new Promise<void>(resolve => (finish = resolve)), series, clock, faults);
+		advance(1000);
+		const call = hook();
+		advance(300);
+		assert.equal(series.busy.ns(clock()), 300);
+		const end = startTimer(series, clock, faults);
+		advance(200);
+		assert.equal(series.busy.ns(clock()), 500, 'an overlapping call adds nothing of its own');
+		finish();
+		await call;
+		advance(100);
+		end();
+		assert.equal(series.busy.ns(clock()), 600);
+		advance(5000);
+		assert.equal(series.busy.ns(clock()), 600, 'idle time is not busy');
+	});
+
+	test('a caller that enters without a start gets it from markSelf when its call is alone in flight', () => {
+		const {clock, advance} = manualClock();
+		const {faults} = faultLog();
+		const series = new Series('load', 'p', 'hook', 6);
+		// An older interval leaves an old start behind.
+		startTimer(series, clock, faults)();
+		advance(10_000);
+		const start = clock();
+		const opener = enter(series);
+		advance(40);
+		markSelf(series, clock, start);
+		advance(60);
+		assert.equal(series.busy.ns(clock()), 100, 'counted from this call\'s start, not the older interval\'s');
+		recordSince(series, clock, start, faults, opener);
+		assert.equal(series.busy.ns(clock()), 100);
+	});
+
+	test('a reset while a call is in flight counts it from the reset on', () => {
+		const {clock, advance} = manualClock();
+		const {faults} = faultLog();
+		const series = new Series('load', 'p', 'hook', 6);
+		const end = startTimer(series, clock, faults);
+		advance(700);
+		series.busy.reset(clock());
+		assert.equal(series.busy.ns(clock()), 0);
+		advance(30);
+		end();
+		advance(30);
+		assert.equal(series.busy.ns(clock()), 30);
 	});
 });

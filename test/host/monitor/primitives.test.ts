@@ -614,6 +614,22 @@ describe('a disabled monitor costs nothing', () => {
 		assert.deepEqual(monitor.getPerformanceSummary().plugins, []);
 	});
 
+	test('disable() stops what is wrapped or started from then on; wrappers made before keep recording, as documented', () => {
+		const {monitor, spend} = monitorWithClock();
+		const fn = () => spend(2);
+		const before = monitor.wrap(fn, {op: 'before', plugin: 'p', kind: 'hook'});
+		monitor.disable();
+		assert.equal(monitor.wrap(fn, {op: 'after', plugin: 'p'}), fn);
+		monitor.startTimer('after', {plugin: 'p'})();
+		monitor.record('after', 5, {plugin: 'p'});
+		before();
+		assert.equal(seriesOf(monitor, 'before', 'p').count, 1, 'a wrapper made before disable() still records');
+		assert.equal(monitor.registry.find('after', 'p'), undefined, 'nothing made after disable() records');
+		monitor.enable();
+		monitor.startTimer('after', {plugin: 'p'})();
+		assert.equal(seriesOf(monitor, 'after', 'p').count, 1);
+	});
+
 	test('createCache returns a working cache that is not registered and starts no timer', async () => {
 		const monitor = realMonitor({enabled: false});
 		const before = process.getActiveResourcesInfo().filter(kind => kind === 'Timeout').length;
