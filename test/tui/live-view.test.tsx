@@ -103,6 +103,16 @@ for (const size of SIZES) {
 			for (const line of lines(frame)) assert.ok(line.length <= size.width, `too wide: ${line}`);
 		});
 
+		test('11: a search longer than the line shows its end, where the typing is', async t => {
+			const app = await connected(size);
+			t.after(() => app.unmount());
+			const text = `${'x'.repeat(size.width)}-end-of-what-was-typed`;
+			await app.press('/', ...text);
+			const frame = await app.waitFor(f => f.includes('-end-of-what-was-typed_'), 'the end of the search text');
+			assert.match(frame, /Search: ~x+-end-of-what-was-typed_ {3}\(Enter: done, Esc: cancel\)/);
+			for (const line of lines(frame)) assert.ok(line.length <= size.width, `too wide: ${line}`);
+		});
+
 		test('13: only the focused table shows ">"; Enter on a cache opens its detail view, Esc goes back', async t => {
 			const app = await connected(size);
 			t.after(() => app.unmount());
