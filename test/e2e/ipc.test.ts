@@ -90,7 +90,9 @@ test('perftop export writes a file that parses and refuses to overwrite it witho
 	assert.match(readFileSync(out, 'utf8'), /^plugin,op,kind,count,errors/);
 	const list = await perftop('list', '--dir', dir);
 	assert.equal(list.code, 0);
-	assert.match(list.stdout, new RegExp(`^exporter\\s+${host.pid}\\s+\\d+s\\s+${host.socket}$`, 'm'));
+	// NAME PID UPTIME CPU RSS SOCKET, as pm2 ls shows a process's CPU and memory.
+	assert.match(list.stdout, /^NAME\s+PID\s+UPTIME\s+CPU\s+RSS\s+SOCKET$/m);
+	assert.match(list.stdout, new RegExp(`^exporter\\s+${host.pid}\\s+\\d+s\\s+\\d+(\\.\\d)?%\\s+\\d+(\\.\\d+)? MB\\s+${host.socket}$`, 'm'));
 });
 
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {
