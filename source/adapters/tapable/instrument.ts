@@ -61,6 +61,22 @@ export interface TapableOptions {
 	ignore?: (tapName: string) => boolean;
 }
 
+/**
+ * Where a {@link TapableInstrumentation} made with `running` writes the plugin of the timed tap running now:
+ * each timed call sets `owner` to its tap's plugin for its synchronous part (an `async` tap until it calls its
+ * callback, so what the callback runs next is not its) and puts the previous value back. The `plugin` option can
+ * read it to charge a tap to what was running when it was registered (PerftopWebpackPlugin does).
+ */
+export interface RunningTap {
+	owner: string | null;
+}
+
+/** Options of a {@link TapableInstrumentation}: those of {@link instrumentTapable} but `prefix`, and `running`. */
+export interface TapableInstrumentationOptions extends Omit<TapableOptions, 'prefix'> {
+	/** Where timed calls write their tap's plugin while they run (see {@link RunningTap}). Default: nowhere. */
+	running?: RunningTap;
+}
+
 const INTERCEPTOR_NAME = 'perftop';
 
 /**
@@ -80,6 +96,7 @@ export class TapableInstrumentation {
 	readonly #monitor: PerformanceMonitor;
 	readonly #plugin: (tapName: string) => string;
 	readonly #ignore: (tapName: string) => boolean;
+	readonly #running: RunningTap | null;
 	/** Read by every timed function made here; false after undo. */
 	readonly #state = {on: true};
 	/** The value of the {@link TIMED} option on this instrumentation's taps. */
@@ -91,10 +108,11 @@ export class TapableInstrumentation {
 	#hooks: Array<WeakRef<HookLike>> = [];
 	#pruneAt = 64;
 
-	constructor(monitor: PerformanceMonitor, options: Omit<TapableOptions, 'prefix'> = {}) {
+	constructor(monitor: PerformanceMonitor, options: TapableInstrumentationOptions = {}) {
 		this.#monitor = monitor;
 		this.#plugin = options.plugin ?? (name => name);
 		this.#ignore = options.ignore ?? (() => false);
+		this.#running = options.running ?? null;
 	}
 
 	/** False once {@link TapableInstrumentation.undo} ran. */
@@ -196,9 +214,11 @@ export class TapableInstrumentation {
 		try {
 			const {fn, name, type} = tap;
 			if (typeof fn !== 'function' || typeof name !== 'string' || tap[TIMED] === this.#token || this.#originals.has(fn) || this.#ignore(name)) return tap;
-			const timed = this.#monitor.wrap(fn, {op, plugin: this.#plugin(name), kind: 'hook', callback: type === 'async' ? 'last' : undefined});
+			const plugin = this.#plugin(name);
+			const timed = this.#monitor.wrap(fn, {op, plugin, kind: 'hook', callback: type === 'async' ? 'last' : undefined});
 			if (timed === fn) return tap;
-			const wrapper = switchable(timed, fn, this.#state);
+			const running = this.#running;
+			const wrapper = running === null ? switchable(timed, fn, this.#state) : type === 'async' ? runningAsync(timed, fn, this.#state, running, plugin) : runningSync(timed, fn, this.#state, running, plugin);
 			this.#originals.set(wrapper, fn);
 			return {...tap, fn: wrapper, [TIMED]: this.#token};
 		} catch (error) {
@@ -245,6 +265,60 @@ function switchable(timed: TapFunction, original: TapFunction, state: {readonly 
 		// One call site per target keeps each monomorphic, so V8 can inline the timed wrapper here (see the
 		// tapable-tap-overhead bench row, against monitor.wrap's wrapper called directly).
 		return state.on ? timed.apply(this, args) : original.apply(this, args);
+	};
+	Object.defineProperty(wrapper, 'name', {value: original.name, configurable: true});
+	Object.defineProperty(wrapper, 'length', {value: original.length, configurable: true});
+	return wrapper;
+}
+
+/** {@link switchable} that also writes `owner` into `running` for the call's duration (see {@link RunningTap}). */
+function runningSync(timed: TapFunction, original: TapFunction, state: {readonly on: boolean}, running: RunningTap, owner: string): TapFunction {
+	const wrapper = function (this: unknown, ...args: unknown[]) {
+		if (!state.on) return original.apply(this, args);
+		const outer = running.owner;
+		running.owner = owner;
+		try {
+			return timed.apply(this, args);
+		} finally {
+			running.owner = outer;
+		}
+	};
+	Object.defineProperty(wrapper, 'name', {value: original.name, configurable: true});
+	Object.defineProperty(wrapper, 'length', {value: original.length, configurable: true});
+	return wrapper;
+}
+
+/**
+ * {@link runningSync} for an `async` tap: a callback it calls before it returns runs what comes next in the hook
+ * (the next taps, then the caller's continuation), which is not the tap's: `running` gets its previous value back
+ * while the callback runs.
+ */
+function runningAsync(timed: TapFunction, original: TapFunction, state: {readonly on: boolean}, running: RunningTap, owner: string): TapFunction {
+	const wrapper = function (this: unknown, ...args: unknown[]) {
+		if (!state.on) return original.apply(this, args);
+		const outer = running.owner;
+		const last = args.length - 1;
+		const callback = args[last];
+		let inside = true;
+		if (typeof callback === 'function') {
+			args[last] = function (this: unknown, ...results: unknown[]) {
+				if (!inside) return callback.apply(this, results);
+				const current = running.owner;
+				running.owner = outer;
+				try {
+					return callback.apply(this, results);
+				} finally {
+					running.owner = current;
+				}
+			};
+		}
+		running.owner = owner;
+		try {
+			return timed.apply(this, args);
+		} finally {
+			inside = false;
+			running.owner = outer;
+		}
 	};
 	Object.defineProperty(wrapper, 'name', {value: original.name, configurable: true});
 	Object.defineProperty(wrapper, 'length', {value: original.length, configurable: true});

@@ -7,14 +7,20 @@
  *
  * Loads: the plugins listed after this one in `plugins` get their `apply` measured as their load (through
  * `monitor.measureLoad`), under their class name (a function plugin: its function name; a plain object:
- * `plugins[i]`). The taps a plugin registers while its `apply` runs are charged to it, and so are the taps
- * registered later under a tap name it used there (webpack plugins often tap under a name that is not their
- * class name, e.g. 'mini-css-extract-plugin'): the first plugin to use a tap name owns it. Every other tap
- * (webpack's built-in plugins, plugins listed before this one) is recorded under its tap name. Two instances
- * of one class share one name: their hooks add up, and the load shown is the last one's.
+ * `plugins[i]`).
+ *
+ * Attribution: a tap is charged to what was running when it was registered. During a measured `apply`, that
+ * plugin (also for the taps of plugins it applies itself, as `new DefinePlugin(...).apply(compiler)` inside its
+ * own `apply`: their work is its configuration); during a timed tap's call (most taps on a compilation, a
+ * module factory or a parser are registered from a tap on the hook that hands that object out), the plugin that
+ * tap is charged to. Webpack plugins often tap under a name that is not their class name (e.g.
+ * 'mini-css-extract-plugin'), and one class may be applied by several plugins: the tap name decides only when
+ * nothing of ours runs (webpack's built-in plugins, plugins listed before this one, taps that were on a hook
+ * before it was reached). Two instances of one class listed in `plugins` share one name: their hooks add up,
+ * and the load shown is the last one's.
  */
 import type {PerformanceMonitor} from '../../index.js';
-import {TapableInstrumentation} from './instrument.js';
+import {TapableInstrumentation, type RunningTap} from './instrument.js';
 
 /** The name PerftopWebpackPlugin taps under (its own taps are not timed). */
 export const PERFTOP_WEBPACK_PLUGIN = 'PerftopWebpackPlugin';
@@ -53,10 +59,8 @@ interface PendingLoad {
 export class PerftopWebpackPlugin {
 	readonly #monitor: PerformanceMonitor;
 	readonly #instrumentation: TapableInstrumentation;
-	/** Tap name to the plugin whose `apply` first registered it. */
-	readonly #owners = new Map<string, string>();
-	/** The plugin whose `apply` is running, if any. */
-	#applying: string | null = null;
+	/** The plugin whose `apply`, or whose timed tap, is running now (see the file comment). */
+	readonly #running: RunningTap = {owner: null};
 	readonly #compilers = new WeakSet<object>();
 	readonly #pending = new Set<PendingLoad>();
 
@@ -65,7 +69,8 @@ export class PerftopWebpackPlugin {
 		this.#monitor = options.monitor;
 		this.#instrumentation = new TapableInstrumentation(options.monitor, {
 			ignore: name => name === PERFTOP_WEBPACK_PLUGIN,
-			plugin: name => this.#pluginOf(name),
+			plugin: name => this.#running.owner ?? name,
+			running: this.#running,
 		});
 	}
 
@@ -99,14 +104,6 @@ export class PerftopWebpackPlugin {
 	undo(): void {
 		this.#instrumentation.undo();
 		for (const load of [...this.#pending]) load.restore();
-	}
-
-	#pluginOf(tapName: string): string {
-		const owner = this.#owners.get(tapName);
-		if (owner !== undefined) return owner;
-		if (this.#applying === null) return tapName;
-		this.#owners.set(tapName, this.#applying);
-		return this.#applying;
 	}
 
 	/** Compiler, then each compilation, module factory and parser as webpack creates them. */
@@ -219,12 +216,13 @@ export class PerftopWebpackPlugin {
 
 	/** Runs one plugin's `apply` as its load; the taps it registers meanwhile are charged to it. */
 	#load<T>(name: string, apply: () => T): T {
-		const outer = this.#applying;
-		this.#applying = name;
+		const running = this.#running;
+		const outer = running.owner;
+		running.owner = name;
 		try {
 			return this.#instrumentation.active ? this.#monitor.measureLoad(name, apply) : apply();
 		} finally {
-			this.#applying = outer;
+			running.owner = outer;
 		}
 	}
 }
