@@ -69,6 +69,7 @@ export interface SeriesExport extends SeriesSummary {
 	sumNs: number;
 }
 
+/** Where a plugin is in its life: being loaded, loaded, failed to load, or unloaded. */
 export type PluginState = 'loading' | 'loaded' | 'failed' | 'unloaded';
 
 /** One plugin: its load cost and the aggregate of its series. */
@@ -102,6 +103,7 @@ export interface PluginSummary {
 	hooks: SeriesSummary[];
 }
 
+/** Event-loop delay percentiles over the last sample interval (ms), and event-loop utilization. */
 export interface EventLoopStats {
 	p50Ms: number;
 	p99Ms: number;
@@ -110,6 +112,7 @@ export interface EventLoopStats {
 	utilization: number;
 }
 
+/** Garbage collection since start: pauses by kind, and the heap left after the last major collection. */
 export interface GcStats {
 	/** Counts and total pause by kind since start (kinds: minor, major, incremental, weakcb). */
 	byKind: Record<string, {count: number; pauseMs: number}>;
@@ -156,6 +159,7 @@ export interface ProcessSection {
 	heapGrowth?: HeapGrowthStats | null;
 }
 
+/** One mounted file system: mount point, type, size and used bytes. */
 export interface DiskStats {
 	mount: string;
 	fs: string;
@@ -175,6 +179,7 @@ export interface SystemSection {
 	cgroup: {limit: number; usage: number | null} | null;
 }
 
+/** One monitored cache: size and limits, hits and misses (stale hits apart), sets, evictions, expirations, fetches, and the lifetime and recent hit ratios. */
 export interface CacheSummary {
 	name: string;
 	size: number;
@@ -211,8 +216,10 @@ export interface CacheSummary {
 	tags?: number;
 }
 
+/** An alert is active until its condition clears (with hysteresis), then resolved. */
 export type AlertState = 'active' | 'resolved';
 
+/** One alert raised by a threshold rule, as clients and the log see it. */
 export interface AlertData {
 	/** Stable per (rule, subject). */
 	id: string;

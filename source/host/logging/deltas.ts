@@ -40,6 +40,7 @@ function keyOf(series: {op: string; plugin: string | null}): string {
 	return `${series.plugin ?? ''}\u0000${series.plugin === null ? 0 : 1}\u0000${series.op}`;
 }
 
+/** Turns each series' lifetime figures into the figures of one perf-log interval (the `summary` records): it keeps each series' baseline from the previous interval and writes the difference. */
 export class IntervalDeltas {
 	readonly #previous = new Map<string, Baseline>();
 	#from: number;

@@ -21,8 +21,10 @@ import type {PerfLogRecord} from '../../protocol/perf-log.js';
 /** Records kept while the file is being opened. */
 const PENDING_CAP = 10_000;
 
+/** The pino level a perf-log record is written at. */
 export type RecordLevel = 'info' | 'warn';
 
+/** The perf log's writer: pino over pino-roll (loaded when the log opens), with records kept while the file opens, drops counted, and a flush on close. */
 export class LogStream {
 	/** Lines dropped because the writer's buffer was full or the log never opened. */
 	dropped = 0;

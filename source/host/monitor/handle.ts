@@ -7,6 +7,7 @@ import type {CacheSummary, HostInfo, MetricsExport, SeriesExport, Snapshot} from
 import type {HostEvents} from './events.js';
 import type {Faults} from '../faults/faults.js';
 
+/** What the socket server and the perf log use of a monitor (see the file comment); {@link PerformanceMonitor} implements it. */
 export interface MonitorHandle {
 	readonly host: HostInfo;
 	readonly events: HostEvents;

@@ -22,6 +22,7 @@ import {hookEntries, nameOf, validatePlugin} from './shape.js';
 import type {HookFunction, LoadResult, Plugin, PluginContext, PluginManagerOptions, PluginSpec} from './types.js';
 
 // The names the manager module has always exported (the public entry re-exports them from index.ts).
+/** The plugin types, re-exported for callers of the manager. */
 export type {HookFunction, LoadResult, Plugin, PluginContext, PluginManagerOptions} from './types.js';
 
 interface LivePlugin {
@@ -29,6 +30,11 @@ interface LivePlugin {
 	source: string;
 }
 
+/**
+ * Loads plugins (objects, files, directories or packages) and calls their hooks: every result, the first result, in sequence or in parallel.
+ * With a monitor it records each plugin's load time and memory and times every (hook, plugin) pair; `attach`
+ * switches that on, and the detach it returns puts the exact original functions back.
+ */
 export class PluginManager {
 	readonly #hooks = new HookTable();
 	/** Live plugins in registration order. */

@@ -196,8 +196,13 @@ function positive(value: number | undefined, fallback: number): number {
 	return value !== undefined && Number.isFinite(value) && value > 0 ? value : fallback;
 }
 
+/** Options of the system sampler. */
 export type {SystemSamplerOptions} from './system-sampler.js';
+/** Options of the memory budget (baseline RSS and its alert). */
 export type {MemoryBudgetOptions} from './memory-budget.js';
+/** Options of the post-GC heap growth detection. */
 export type {HeapGrowthOptions} from './heap-growth.js';
+/** What the process sampler reads from (tests pass fakes). */
 export type {ProcessSources, EventLoopSource, GcEntry, GcSource, MemoryFigures} from './process-sources.js';
+/** What the system sampler reads from (tests pass fakes). */
 export type {SystemSource, SystemReading} from './system-source.js';
