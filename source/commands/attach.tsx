@@ -7,6 +7,7 @@ import {writeExport} from './export-file.js';
 import type {MetricsExport} from '../protocol/snapshot.js';
 import {PerftopClient} from '../tui/client/perftop-client.js';
 import {sampleLocalProcess} from '../tui/client/process-usage.js';
+import {isSshAddress} from '../tui/client/ssh-transport.js';
 import {loadForTerminal} from '../tui/interactive-env.js';
 import {loadWithProductionReact} from '../tui/react-mode.js';
 import {enterAlternateScreen, onSessionEnd} from '../tui/terminal.js';
@@ -53,7 +54,7 @@ export async function runLiveView(options: LiveViewOptions): Promise<number> {
 	await installInkPatches(process.stdout);
 	const restoreScreen = enterAlternateScreen(process.stdout);
 	let code = 0;
-	const instance = render(createElement(TerminalApp, {connection: client, socket, theme, readonly, intervalMs, exportFile, sampleProcess: sampleLocalProcess}), {
+	const instance = render(createElement(TerminalApp, {connection: client, socket, theme, readonly, intervalMs, exportFile, sampleProcess: isSshAddress(socket) ? undefined : sampleLocalProcess}), {
 		exitOnCtrlC: false,
 		maxFps: MAX_FPS,
 		patchConsole: true,
