@@ -51,6 +51,18 @@ async function build(project: RollupProject, plugins: InputPluginOption[], outpu
 	return {files, wallMs, warnings};
 }
 
+/** The total length of the union of intervals [start, end] (ms). */
+function unionMs(intervals: Array<[number, number]>): number {
+	let total = 0;
+	let until = -Infinity;
+	for (const [start, end] of [...intervals].sort((a, b) => a[0] - b[0])) {
+		if (end <= until) continue;
+		total += end - Math.max(start, until);
+		until = end;
+	}
+	return total;
+}
+
 const plugin = (monitor: PerformanceMonitor, name: string): PluginSummary | undefined => monitor.getPluginPerformance(name);
 const hook = (monitor: PerformanceMonitor, name: string, op: string) => plugin(monitor, name)?.hooks.find(series => series.op === op);
 const sumMs = (summary: PluginSummary) => summary.hooks.reduce((total, series) => total + series.totalMs, 0);
@@ -60,17 +72,38 @@ test('a real build: every plugin busy at most the wall time, {handler} hooks and
 	const monitor = newMonitor();
 	const resolve = nodeResolve();
 	assert.equal(typeof resolve.resolveId, 'object', "node-resolve's resolveId is an {order, handler} object (what this test is about)");
-	const built = await build(project, [perftopRollup({monitor}), resolve, commonjs(), json()]);
+	// A plugin whose work is known: each transform waits 10 ms, and Rollup runs them side by side. Its calls'
+	// intervals, taken inside the hook, give the union its busy time must hold.
+	const intervals: Array<[number, number]> = [];
+	const slow: Plugin = {
+		name: 'slow-transform',
+		async transform() {
+			const start = performance.now();
+			await sleep(10);
+			intervals.push([start, performance.now()]);
+			return null;
+		},
+	};
+	const built = await build(project, [perftopRollup({monitor}), resolve, commonjs(), json(), slow]);
 	assert.deepEqual(built.warnings, []);
 	assert.equal(built.files.filter(file => file.fileName.endsWith('.js')).length, 3, 'main, a shared chunk and the lazy chunk');
 
 	const names = monitor.getPerformanceSummary().plugins.map(summary => summary.name).sort();
-	assert.deepEqual(names, ['commonjs', 'commonjs--resolver', 'json', 'node-resolve']);
+	assert.deepEqual(names, ['commonjs', 'commonjs--resolver', 'json', 'node-resolve', 'slow-transform']);
 	for (const name of names) {
 		const summary = plugin(monitor, name)!;
 		assert.ok(summary.busyMs !== undefined && summary.busyMs > 0, `${name} has busy time`);
 		assert.ok(summary.busyMs <= built.wallMs, `${name}: busy ${summary.busyMs} ms <= the build's ${built.wallMs} ms`);
 	}
+	// Busy time that froze, stayed 0 or counted overlapping calls once each would miss this: at least the union
+	// of the intervals measured inside the hook (1 ms of slack for the clocks), far less than their sum.
+	const union = unionMs(intervals);
+	const sum = intervals.reduce((total, [start, end]) => total + end - start, 0);
+	const slowBusy = plugin(monitor, 'slow-transform')!.busyMs!;
+	assert.ok(intervals.length >= project.modules && union >= 10, `${intervals.length} transforms, ${union} ms`);
+	assert.ok(slowBusy >= union - 1, `slow-transform busy ${slowBusy} ms, its calls' union ${union} ms`);
+	assert.ok(sum > union + 10, `the transforms overlapped: sum ${sum} ms, union ${union} ms`);
+	assert.ok(slowBusy < sum, `overlapping calls counted once: busy ${slowBusy} ms, sum ${sum} ms`);
 	// resolveId runs for every import of every module at once: its calls overlap, so their durations add up to
 	// more than the time node-resolve was busy. Without busy time that sum would be its share of the build.
 	const resolver = plugin(monitor, 'node-resolve')!;
